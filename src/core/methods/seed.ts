@@ -1,0 +1,119 @@
+/**
+ * The seed notebook's method, as described in docs/zsl.md:
+ * semantic unit Dropout(0.3) → Linear(A→1024) → ReLU → Dropout(0.5) → Linear(1024→D) → ReLU,
+ * image branch the identity, MSE between the class embedding and the image feature,
+ * AdamW (lr 1e-4, weight decay 9e-5), gradient values clipped at 5, batch 64.
+ * Nearest class by Euclidean distance. tfjs only: no DOM.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AdamW } from '../optim.ts';
+import { createRng, shuffled } from '../rng.ts';
+import type { Trainer } from '../train-loop.ts';
+import type { LabelledSubset, TrainingView } from '../training-view.ts';
+import { applyDense, createDense, type Dense } from './dense.ts';
+import type { SeedConfig } from './catalog.ts';
+import type { ZslModel } from './types.ts';
+
+export class SeedModel implements ZslModel {
+  readonly method = 'seed';
+  readonly metric = 'euclidean' as const;
+  constructor(readonly layers: [Dense, Dense]) {}
+
+  embedFeatures(features: tf.Tensor2D): tf.Tensor2D {
+    return features; // the image branch is the identity
+  }
+
+  embedClasses(attributes: tf.Tensor2D): tf.Tensor2D {
+    return this.forward(attributes, null);
+  }
+
+  /** The semantic unit; `dropout` carries rates and a seed source while training. */
+  forward(attributes: tf.Tensor2D, dropout: { input: number; hidden: number; seed: () => number } | null): tf.Tensor2D {
+    return tf.tidy(() => {
+      let x = attributes;
+      if (dropout && dropout.input > 0) x = tf.dropout(x, dropout.input, undefined, dropout.seed()) as tf.Tensor2D;
+      let h = tf.relu(applyDense(this.layers[0], x));
+      if (dropout && dropout.hidden > 0) h = tf.dropout(h, dropout.hidden, undefined, dropout.seed()) as tf.Tensor2D;
+      return tf.relu(applyDense(this.layers[1], h));
+    });
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) {
+      layer.kernel.dispose();
+      layer.bias.dispose();
+    }
+  }
+}
+
+export function createSeedTrainer(view: TrainingView, config: SeedConfig): Trainer {
+  const rng = createRng(config.seed);
+  const model = new SeedModel([
+    createDense(view.numAttributes, config.hiddenUnits, rng, 'semantic_hidden'),
+    createDense(config.hiddenUnits, view.featureDim, rng, 'semantic_out'),
+  ]);
+  const optimizer = new AdamW(
+    model.layers.flatMap((l) => [l.kernel, l.bias]),
+    { learningRate: config.learningRate, weightDecay: config.weightDecay, clipValue: config.clipValue },
+  );
+  // Training data goes to the device once; batches are gathered there.
+  const features = tf.tensor2d(view.train.features, [view.train.size, view.featureDim]);
+  const labels = tf.tensor1d(view.train.labels, 'int32');
+  const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, view.numAttributes]);
+  const stepsPerEpoch = Math.ceil(view.train.size / config.batchSize);
+  const dropout = { input: config.inputDropout, hidden: config.hiddenDropout, seed: () => rng.seed() };
+  let order: Int32Array = new Int32Array(0);
+  let cursor = 0;
+
+  const batchLoss = (x: tf.Tensor2D, a: tf.Tensor2D, training: boolean) =>
+    tf.losses.meanSquaredError(x, model.forward(a, training ? dropout : null)) as tf.Scalar;
+
+  return {
+    stepsPerEpoch,
+    model,
+    beginEpoch() {
+      order = shuffled(Int32Array.from({ length: view.train.size }, (_, i) => i), rng);
+      cursor = 0;
+    },
+    step() {
+      const batch = order.subarray(cursor, cursor + config.batchSize);
+      cursor += config.batchSize;
+      const index = tf.tensor1d(batch, 'int32');
+      const loss = optimizer.minimize(() =>
+        tf.tidy(() => batchLoss(tf.gather(features, index), tf.gather(attributes, tf.gather(labels, index)), true)),
+      );
+      index.dispose();
+      return loss;
+    },
+    evaluateLoss: (subset) => meanLoss(subset, view, (x, a) => batchLoss(x, a, false)),
+    dispose() {
+      optimizer.dispose();
+      tf.dispose([features, labels, attributes]);
+      // The model outlives the trainer: the caller disposes it.
+    },
+  };
+}
+
+async function meanLoss(
+  subset: LabelledSubset,
+  view: TrainingView,
+  loss: (x: tf.Tensor2D, a: tf.Tensor2D) => tf.Scalar,
+  chunk = 1024,
+): Promise<number> {
+  const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, view.numAttributes]);
+  const parts: tf.Scalar[] = [];
+  for (let start = 0; start < subset.size; start += chunk) {
+    const rows = Math.min(chunk, subset.size - start);
+    parts.push(
+      tf.tidy(() => {
+        const x = tf.tensor2d(subset.features.subarray(start * view.featureDim, (start + rows) * view.featureDim), [rows, view.featureDim]);
+        const a = tf.gather(attributes, tf.tensor1d(subset.labels.subarray(start, start + rows), 'int32'));
+        return tf.mul(loss(x, a), rows) as tf.Scalar;
+      }),
+    );
+  }
+  const total = tf.addN(parts);
+  const value = (await total.data())[0]!;
+  tf.dispose([...parts, total, attributes]);
+  return value / subset.size;
+}
