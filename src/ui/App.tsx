@@ -1,0 +1,40 @@
+/** The page: header with the backend, then the dataset, training and results panels. */
+import { BackendPicker } from './BackendPicker.tsx';
+import { useAppState, useController } from './context.ts';
+import { DatasetPanel } from './DatasetPanel.tsx';
+import { RunsTable } from './RunsTable.tsx';
+import { TrainingPanel } from './TrainingPanel.tsx';
+
+function NoticeBar() {
+  const notice = useAppState((s) => s.notice);
+  const controller = useController();
+  if (!notice) return null;
+  return (
+    <div className={`notice notice-${notice.tone}`} role="alert" data-testid="notice">
+      <span>{notice.text}</span>
+      <button type="button" aria-label="Dismiss" onClick={() => controller.dismissNotice()}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="header">
+        <div>
+          <h1>Zero-Shot Studio</h1>
+          <p className="tagline">Teach a model to recognise animals it has never seen, in your browser.</p>
+        </div>
+        <BackendPicker />
+      </header>
+      <NoticeBar />
+      <main className="panels">
+        <DatasetPanel />
+        <TrainingPanel />
+        <RunsTable />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * The page's state, fed by worker events. A tiny external store read with
+ * useSyncExternalStore; the loss history lives outside React state and only a
+ * downsampled copy is published, so long runs stay smooth.
+ */
+import type { DatasetSummary } from '../core/dataset.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
+import type { Progress, StepPoint } from '../core/train-loop.ts';
+import type { BackendChoice, BackendStatus, EpochReport, RunSummary, TrainConfig } from '../worker/protocol.ts';
+import { downsampleMinMax, smooth, type XY } from './downsample.ts';
+
+export type TrainingStatus = 'idle' | 'running' | 'paused' | 'stopping';
+
+export interface Notice {
+  tone: 'error' | 'info';
+  text: string;
+}
+
+export interface AppState {
+  backend: BackendStatus | null;
+  backendChoice: BackendChoice;
+  dataset: DatasetSummary | null;
+  datasetProgress: Progress | null;
+  config: TrainConfig;
+  trainingId: number | null;
+  status: TrainingStatus;
+  progress: Progress | null;
+  /** Downsampled raw and smoothed loss for the chart. */
+  lossCurve: Array<{ step: number; loss: number; smoothed: number }>;
+  stepsSeen: number;
+  epochs: EpochReport[];
+  runs: RunSummary[];
+  notice: Notice | null;
+}
+
+export const MAX_CHART_POINTS = 200;
+const SMOOTHING = 0.9;
+
+export class AppStore {
+  private state: AppState;
+  private readonly listeners = new Set<() => void>();
+  private steps: StepPoint[] = [];
+
+  constructor(initial: Partial<AppState> = {}) {
+    this.state = {
+      backend: null,
+      backendChoice: 'auto',
+      dataset: null,
+      datasetProgress: null,
+      config: DEFAULT_TRAIN_CONFIG,
+      trainingId: null,
+      status: 'idle',
+      progress: null,
+      lossCurve: [],
+      stepsSeen: 0,
+      epochs: [],
+      runs: [],
+      notice: null,
+      ...initial,
+    };
+  }
+
+  getState = (): AppState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  update(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  startRun(id: number): void {
+    this.steps = [];
+    this.update({ trainingId: id, status: 'running', progress: null, lossCurve: [], stepsSeen: 0, epochs: [], notice: null });
+  }
+
+  addSteps(points: StepPoint[]): void {
+    this.steps.push(...points);
+    this.update({ lossCurve: lossCurve(this.steps), stepsSeen: this.steps.length });
+  }
+
+  addEpoch(point: EpochReport): void {
+    this.update({ epochs: [...this.state.epochs, point] });
+  }
+}
+
+/** Smooths over every step, then keeps at most MAX_CHART_POINTS for drawing. */
+export function lossCurve(steps: readonly StepPoint[]): AppState['lossCurve'] {
+  const smoothed = smooth(steps.map((p) => p.loss), SMOOTHING);
+  const index: XY[] = steps.map((p, i) => ({ x: i, y: smoothed[i]! }));
+  return downsampleMinMax(index, MAX_CHART_POINTS).map(({ x }) => ({
+    step: steps[x]!.step,
+    loss: steps[x]!.loss,
+    smoothed: smoothed[x]!,
+  }));
+}

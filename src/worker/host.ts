@@ -1,0 +1,178 @@
+/**
+ * The worker's message loop, independent of `self` so it runs under Node tests
+ * with a fake port. It owns the only live dataset and model and handles requests
+ * one at a time through a promise queue, so a classify can never interleave with
+ * a model swap. Control messages (pause, resume, stop, cancel) bypass the queue.
+ * Must not import DOM or React code.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendProbe } from '../core/backend.ts';
+import { describeDataset, findSplit, gatherRows, type ZslDataset } from '../core/dataset.ts';
+import { generateDemoDataset } from '../core/demo-dataset.ts';
+import { CancelledError, isCancelled, toUserMessage, ZslError } from '../core/errors.ts';
+import type { ZslModel } from '../core/methods/types.ts';
+import { rankClasses } from '../core/search.ts';
+import { trainAndEvaluate } from '../core/run-method.ts';
+import { PauseGate } from './pause-gate.ts';
+import type {
+  BackendName,
+  BackendStatus,
+  ControlMessage,
+  Request,
+  RequestKind,
+  RequestMap,
+  RunSummary,
+  ToWorker,
+  WorkerEvent,
+} from './protocol.ts';
+import { StepThrottle } from './step-throttle.ts';
+
+export interface HostEnv {
+  post(event: WorkerEvent, transfer?: Transferable[]): void;
+  probes: Partial<Record<BackendName, BackendProbe>>;
+  /** Milliseconds between flushes of loss points to the page (default 250: four updates a second). */
+  throttleMs?: number;
+}
+
+interface Job {
+  cancel: AbortController;
+  stop: AbortController;
+  pause: PauseGate;
+}
+
+type Handler<K extends RequestKind> = (
+  request: Extract<Request, { kind: K }>,
+  job: Job,
+) => Promise<RequestMap[K]['result']>;
+
+export function createWorkerHost(env: HostEnv) {
+  let backend: BackendStatus | null = null;
+  let dataset: ZslDataset | null = null;
+  let current: { model: ZslModel; run: RunSummary } | null = null;
+  const jobs = new Map<number, Job>();
+  let queue: Promise<void> = Promise.resolve();
+
+  const ensureBackend = async (): Promise<BackendStatus> => backend ?? (await switchBackend('auto'));
+
+  async function switchBackend(choice: Parameters<typeof selectBackend>[0]): Promise<BackendStatus> {
+    if (current && backend && choice !== backend.name) {
+      // Tensors cannot follow a backend switch safely: drop the model, keep the dataset.
+      current.model.dispose();
+      current = null;
+    }
+    backend = await selectBackend(choice, env.probes);
+    env.post({ kind: 'backend', status: backend });
+    return backend;
+  }
+
+  const requireDataset = (): ZslDataset => {
+    if (!dataset) throw new ZslError('No dataset is loaded yet: load the demo or drop a dataset first.');
+    return dataset;
+  };
+
+  const handlers: { [K in RequestKind]: Handler<K> } = {
+    async 'init'(request) {
+      return switchBackend(request.backend);
+    },
+    async 'load-demo'(request, job) {
+      env.post({ kind: 'progress', id: request.id, progress: { phase: 'Generating the demo zoo', fraction: 0, etaSeconds: null } });
+      const demo = generateDemoDataset({ seed: request.seed });
+      if (job.cancel.signal.aborted) throw new CancelledError();
+      dataset = demo;
+      current?.model.dispose();
+      current = null;
+      return describeDataset(demo);
+    },
+    async 'train'(request, job) {
+      const status = await ensureBackend();
+      const data = requireDataset();
+      const split = findSplit(data, request.config.split);
+      const id = request.id;
+      const steps = new StepThrottle((points) => env.post({ kind: 'train-steps', id, points }), env.throttleMs ?? 250);
+      try {
+        const { model, run } = await trainAndEvaluate(data, split, request.config, status.name, {
+          stopSignal: job.stop.signal,
+          cancelSignal: job.cancel.signal,
+          waitWhilePaused: () => job.pause.wait(),
+          onSteps: (points) => steps.push(points),
+          onEpoch: (point) => {
+            steps.flush();
+            env.post({ kind: 'train-epoch', id, point });
+          },
+          onProgress: (progress) => env.post({ kind: 'progress', id, progress }),
+        });
+        current?.model.dispose();
+        current = { model, run };
+        return run;
+      } finally {
+        steps.flush();
+      }
+    },
+    async 'classify-features'(request) {
+      const data = requireDataset();
+      if (!current) throw new ZslError('No model is trained yet: train one first.');
+      if (request.featureDim !== data.featureDim) {
+        throw new ZslError(`expected ${data.featureDim}-value feature vectors, got ${request.featureDim}.`);
+      }
+      const split = findSplit(data, current.run.split);
+      const candidates = request.scope === 'unseen' ? split.unseenClasses : data.classNames.map((_, c) => c);
+      const seen = new Set(split.seenClasses);
+      const gamma = current.run.config.gamma;
+      const topK = await rankClasses(
+        current.model,
+        request.features,
+        request.featureDim,
+        candidates,
+        gatherRows(data.classAttributes, data.attributeNames.length, candidates),
+        {
+          k: request.k,
+          calibration: request.scope === 'all' && gamma !== 0 ? { gamma, seenMask: candidates.map((c) => seen.has(c)) } : undefined,
+        },
+      );
+      return { topK, k: request.k, classNames: data.classNames };
+    },
+    async 'tensor-count'() {
+      const memory = tf.memory();
+      return { numTensors: memory.numTensors, numBytes: memory.numBytes };
+    },
+  };
+
+  async function run(request: Request, job: Job): Promise<void> {
+    try {
+      if (job.cancel.signal.aborted) throw new CancelledError();
+      const handler = handlers[request.kind] as Handler<RequestKind>;
+      const result = await handler(request as never, job);
+      const transfer = result && 'topK' in result ? [result.topK.buffer as ArrayBuffer] : [];
+      env.post({ kind: 'result', id: request.id, result }, transfer);
+    } catch (error) {
+      if (!isCancelled(error)) console.error(error);
+      env.post({ kind: 'error', id: request.id, message: toUserMessage(error), cancelled: isCancelled(error) });
+    } finally {
+      jobs.delete(request.id);
+    }
+  }
+
+  function control(message: ControlMessage): void {
+    const job = jobs.get(message.target);
+    if (!job) return; // already finished: nothing to do
+    if (message.action === 'pause' || message.action === 'resume') {
+      job.pause.set(message.action === 'pause');
+      env.post({ kind: 'paused', id: message.target, paused: job.pause.paused });
+      return;
+    }
+    // Stop ends training early and keeps the model; cancel abandons the job.
+    (message.action === 'stop' ? job.stop : job.cancel).abort();
+    job.pause.set(false);
+  }
+
+  return {
+    handle(message: ToWorker): void {
+      if (message.kind === 'control') return control(message);
+      const job: Job = { cancel: new AbortController(), stop: new AbortController(), pause: new PauseGate() };
+      jobs.set(message.id, job);
+      queue = queue.then(() => run(message, job));
+    },
+    /** Resolves when every queued request has been handled (for tests). */
+    idle: () => queue,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The worker's message protocol: types only, no code. Requests carry a `kind` and
+ * an `id`; every event that belongs to a request carries that request's id.
+ * Imported by the worker, the client and the tests; must not import runtime code.
+ */
+import type { BackendChoice, BackendName, SelectedBackend } from '../core/backend-names.ts';
+import type { DatasetSummary } from '../core/dataset.ts';
+import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
+import type { EpochReport, EpochTestPoint, RunSummary } from '../core/run-method.ts';
+import type { Progress, StepPoint } from '../core/train-loop.ts';
+
+export type { BackendChoice, BackendName };
+/** The backend in use, and why faster ones were passed over (e.g. "WebGPU unavailable: no adapter."). */
+export type BackendStatus = SelectedBackend;
+
+export type { EpochReport, EpochTestPoint, MethodName, RunSummary, TrainConfig };
+
+/** Per request kind: its payload and the result it resolves with. */
+export interface RequestMap {
+  'init': { payload: { backend: BackendChoice }; result: BackendStatus };
+  'load-demo': { payload: { seed: number }; result: DatasetSummary };
+  'train': { payload: { config: TrainConfig }; result: RunSummary };
+  'classify-features': {
+    payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };
+    result: { topK: Int32Array; k: number; classNames: string[] };
+  };
+  'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
+}
+
+export type RequestKind = keyof RequestMap;
+
+export type Request = {
+  [K in RequestKind]: { kind: K; id: number } & RequestMap[K]['payload'];
+}[RequestKind];
+
+/** Sent outside the queue, so a pause or stop reaches a running job at once. */
+export interface ControlMessage {
+  kind: 'control';
+  /** The id of the request to act on. */
+  target: number;
+  action: 'pause' | 'resume' | 'stop' | 'cancel';
+}
+
+export type ToWorker = Request | ControlMessage;
+
+export type WorkerEvent =
+  | { kind: 'progress'; id: number; progress: Progress }
+  | { kind: 'train-steps'; id: number; points: StepPoint[] }
+  | { kind: 'train-epoch'; id: number; point: EpochReport }
+  | { kind: 'paused'; id: number; paused: boolean }
+  | { kind: 'result'; id: number; result: RequestMap[RequestKind]['result'] }
+  | { kind: 'error'; id: number; message: string; cancelled: boolean }
+  | { kind: 'backend'; status: BackendStatus };

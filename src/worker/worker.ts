@@ -1,0 +1,21 @@
+/**
+ * The Web Worker entry: registers the tfjs backends and connects the host to
+ * `self`. All heavy work (generation, parsing, training, search) happens here.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createWorkerHost } from './host.ts';
+import { browserProbes } from './probes.ts';
+import type { ToWorker } from './protocol.ts';
+
+// A module worker cannot use the threaded WASM build; its files are served from public/wasm/.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const host = createWorkerHost({
+  post: (event, transfer = []) => scope.postMessage(event, { transfer }),
+  probes: browserProbes,
+});
+scope.onmessage = (event: MessageEvent<ToWorker>) => host.handle(event.data);
