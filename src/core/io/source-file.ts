@@ -1,0 +1,74 @@
+/**
+ * The file abstraction every parser reads from: a browser File, a zip entry or a
+ * Node file all map to it. Pure TypeScript: no DOM types beyond web streams, no
+ * Node modules.
+ */
+import { CancelledError } from '../errors.ts';
+
+export interface SourceFile {
+  /** Relative path inside the dropped folder or zip, '/'-separated (e.g. "Animals_with_Attributes2/classes.txt"). */
+  path: string;
+  /** Base name, e.g. "classes.txt". */
+  name: string;
+  /** Size in bytes (uncompressed); 0 when unknown. */
+  size: number;
+  /** A fresh stream of the file's bytes; may be called more than once. */
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/** The base name of a '/'-separated path. */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** Wraps a browser File (or anything with name, size and stream()); `path` defaults to webkitRelativePath or name. */
+export function fromBlob(blob: { name: string; size: number; stream(): ReadableStream<Uint8Array> }, path?: string): SourceFile {
+  const relative = path ?? ((blob as { webkitRelativePath?: string }).webkitRelativePath || blob.name);
+  return { path: relative, name: baseName(relative), size: blob.size, stream: () => blob.stream() };
+}
+
+/** Wraps bytes already in memory. */
+export function fromBytes(path: string, bytes: Uint8Array): SourceFile {
+  return {
+    path,
+    name: baseName(path),
+    size: bytes.length,
+    stream: () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      }),
+  };
+}
+
+/**
+ * Reads a whole (small) file into one Uint8Array. Only for text lists and .mat
+ * files, never for the feature file.
+ */
+export async function readAll(file: SourceFile, signal?: AbortSignal): Promise<Uint8Array> {
+  const reader = file.stream().getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new CancelledError();
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
