@@ -181,13 +181,22 @@ async function generated(rows: number): Promise<string> {
   return file;
 }
 
+/** The first Python with `lib`: the one on PATH, then Debian's (python3-pandas installs there). */
+function pythonWith(lib: string): string | null {
+  for (const exe of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(exe, ['-c', `import ${lib}`]).status === 0) return exe;
+  }
+  return null;
+}
+
 function python(file: string, lib: 'pandas' | 'numpy'): number | null {
-  if (spawnSync('python3', ['-c', `import ${lib}`]).status !== 0) return null;
+  const exe = pythonWith(lib);
+  if (!exe) return null;
   const code =
     lib === 'pandas'
       ? `import time, numpy as np, pandas as pd\nt=time.perf_counter()\ndf=pd.read_csv(${JSON.stringify(file)}, sep=' ', header=None, dtype=np.float32, engine='c')\nprint(time.perf_counter()-t)`
       : `import time, numpy as np\nt=time.perf_counter()\na=np.loadtxt(${JSON.stringify(file)}, dtype=np.float32)\nprint(time.perf_counter()-t)`;
-  const run = spawnSync('python3', ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const run = spawnSync(exe, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) {
     console.log(`${lib} failed: ${run.stderr.trim().split('\n').at(-1)}`);
     return null;

@@ -1,0 +1,107 @@
+/**
+ * `npm run zsl -- <command>`: the same core as the app, under Node.
+ * Failures print one sentence and exit non-zero; never a stack trace.
+ */
+import { selectBackend } from '../core/backend.ts';
+import { describeDataset, findSplit, type ZslDataset } from '../core/dataset.ts';
+import { generateDemoDataset } from '../core/demo-dataset.ts';
+import { toUserMessage } from '../core/errors.ts';
+import { buildDataset, inspectFiles } from '../core/io/build-dataset.ts';
+import { trainAndEvaluate } from '../core/run-method.ts';
+import { parseArgs, USAGE, type Command } from './args.ts';
+import { nodeProbes } from './node-backends.ts';
+import { filesFromPath } from './node-files.ts';
+
+const pct = (x: number) => Math.round(x * 10_000) / 100;
+
+async function loadDataset(source: string, demoSeed: number, quiet: boolean): Promise<ZslDataset> {
+  if (source === 'demo') return generateDemoDataset({ seed: demoSeed });
+  let lastPhase = '';
+  const { dataset } = await buildDataset(await filesFromPath(source), {
+    onProgress: (p) => {
+      if (!quiet && p.phase !== lastPhase) {
+        lastPhase = p.phase;
+        process.stderr.write(`${p.phase}…\n`);
+      }
+    },
+  });
+  return dataset;
+}
+
+async function run(command: Command): Promise<void> {
+  if (command.kind === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command.kind === 'inspect') {
+    const result =
+      command.source === 'demo' ? inspectDemo() : await inspectFiles(await filesFromPath(command.source));
+    console.log(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    return;
+  }
+  const backend = await selectBackend(command.backend, nodeProbes);
+  const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
+  log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);
+  const dataset = await loadDataset(command.source, command.demoSeed, false);
+  const split = findSplit(dataset, command.config.split);
+  log(`Dataset: ${dataset.name}, ${dataset.numSamples} images, split ${split.name}: ${split.description}`);
+  const { model, run } = await trainAndEvaluate(dataset, split, command.config, backend.name, {
+    epochTestImages: 0,
+    onEpoch: (p) =>
+      log(
+        `epoch ${p.epoch}: loss ${p.trainLoss.toFixed(4)}` +
+          (p.valLoss !== null ? `, val loss ${p.valLoss.toFixed(4)}` : '') +
+          `, seen-class acc train ${pct(p.trainAccuracy)}%` +
+          (p.valAccuracy !== null ? ` val ${pct(p.valAccuracy)}%` : '') +
+          ` (${p.seconds.toFixed(1)} s)`,
+      ),
+  });
+  model.dispose();
+  const e = run.evaluation;
+  const summary = {
+    method: run.method,
+    split: run.split,
+    backend: run.backend,
+    zsl_top1: pct(e.zslTop1),
+    zsl_top5: pct(e.zslTop5),
+    u: pct(e.u),
+    s: pct(e.s),
+    h: pct(e.h),
+    seed_figure_top1: pct(e.seedFigure.top1),
+    seconds: Math.round(run.seconds * 100) / 100,
+    epochs: run.epochsCompleted,
+    batch_size: run.config.batchSize,
+    learning_rate: run.config.learningRate,
+    weight_decay: run.config.weightDecay,
+    hidden_units: run.config.hiddenUnits,
+    validation_fraction: run.config.validationFraction,
+    gamma: run.config.gamma,
+    seed: run.config.seed,
+  };
+  if (command.json) console.log(JSON.stringify(summary));
+  else {
+    console.log(
+      `ZSL top-1 ${summary.zsl_top1}% · top-5 ${summary.zsl_top5}% · GZSL u ${summary.u}% s ${summary.s}% H ${summary.h}% (per-class) · ${summary.seconds} s`,
+    );
+  }
+}
+
+function inspectDemo() {
+  const summary = describeDataset(generateDemoDataset());
+  const split = summary.splits[0]!;
+  return {
+    layout: 'demo',
+    images: summary.images,
+    feature_dim: summary.featureDim,
+    classes: summary.classes,
+    attributes: summary.attributes,
+    splits: { demo: { trainval: split.train, test_seen: split.testSeen, test_unseen: split.testUnseen } },
+  };
+}
+
+try {
+  await run(parseArgs(process.argv.slice(2)));
+} catch (error) {
+  process.stderr.write(`Error: ${toUserMessage(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,80 @@
+/**
+ * The real module worker in Chromium with WebGPU (SwiftShader), driven through
+ * the client exactly as the page drives it: backend, demo, training with
+ * progress and curves, stop, cancel, errors, and respawn after a crash.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/core/methods/catalog.ts';
+import { WorkerClient, WorkerError } from '../../src/client/worker-client.ts';
+import type { TrainConfig, WorkerEvent } from '../../src/worker/protocol.ts';
+
+const spawn = () => new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module' });
+const client = new WorkerClient(spawn);
+const small: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 1, hiddenUnits: 32, batchSize: 256, learningRate: 3e-3 };
+
+afterAll(() => client.dispose());
+
+describe('the worker in a real browser', () => {
+  test('starts on WebGPU', async () => {
+    const status = await client.request('init', { backend: 'auto' });
+    expect(status.name).toBe('webgpu');
+    expect(status.notes).toEqual([]);
+  });
+
+  test('trains the demo and streams progress, loss deltas and epochs', async () => {
+    const summary = await client.request('load-demo', { seed: 7 });
+    expect(summary.classes).toBeGreaterThanOrEqual(30);
+    const events: WorkerEvent[] = [];
+    const run = await client.request('train', { config: { ...small, epochs: 2 } }, { onEvent: (e) => events.push(e) });
+    expect(run.backend).toBe('webgpu');
+    expect(run.epochsCompleted).toBe(2);
+    const steps = events.flatMap((e) => (e.kind === 'train-steps' ? e.points : []));
+    expect(steps.length).toBe(2 * Math.ceil((summary.splits[0]!.train * 0.9) / small.batchSize));
+    expect(events.filter((e) => e.kind === 'train-epoch')).toHaveLength(2);
+    expect(events.some((e) => e.kind === 'progress')).toBe(true);
+    expect(run.evaluation.zslTop1).toBeGreaterThan(0);
+    const { numTensors } = await client.request('tensor-count', {});
+    expect(numTensors).toBeLessThan(50); // the trained model only, not per-step garbage
+  });
+
+  test('cancel abandons a run; a stop keeps it', async () => {
+    const controller = new AbortController();
+    const cancelled = client.start('train', { config: { ...small, epochs: 1000 } }, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.kind === 'train-steps') controller.abort();
+      },
+    });
+    const error = await cancelled.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerError);
+    expect((error as WorkerError).cancelled).toBe(true);
+
+    let stopSent = false;
+    const stopped = client.start('train', { config: { ...small, epochs: 1000 } }, {
+      onEvent: (e) => {
+        if (e.kind === 'train-steps' && !stopSent) {
+          stopSent = true;
+          client.control(stopped.id, 'stop');
+        }
+      },
+    });
+    const run = await stopped.done;
+    expect(run.stopped).toBe(true);
+  });
+
+  test('a bad request fails with a sentence and the worker keeps working', async () => {
+    await expect(client.request('train', { config: { ...small, split: 'nope' } })).rejects.toThrow(/no split "nope"/);
+    const topK = await client.request('classify-features', { features: new Float32Array(128), featureDim: 128, k: 2, scope: 'all' });
+    expect(topK.topK).toHaveLength(2);
+  });
+
+  test('after a crash the worker is respawned with its backend and dataset', async () => {
+    const reasons: string[] = [];
+    client.onRespawn = (r) => reasons.push(r);
+    client.respawn('Simulated crash.');
+    expect(reasons).toEqual(['Simulated crash.']);
+    // The replayed init and load-demo ran first: training works without reloading by hand.
+    const run = await client.request('train', { config: small });
+    expect(run.backend).toBe('webgpu');
+  });
+});

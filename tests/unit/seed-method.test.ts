@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
+import { DEFAULT_TRAIN_CONFIG, validateTrainConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
+import { AdamW } from '../../src/core/optim.ts';
+import { trainAndEvaluate } from '../../src/core/run-method.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const demo = generateDemoDataset({ seed: 3, imagesPerClass: 40, featureDim: 32 });
+const split = demo.splits[0]!;
+const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 4, hiddenUnits: 64, learningRate: 3e-3, batchSize: 64 };
+
+describe('the seed method', () => {
+  test('its loss falls and it beats chance on unseen classes', async () => {
+    const epochs: number[] = [];
+    const { model, run } = await trainAndEvaluate(demo, split, config, 'cpu', {
+      epochTestImages: 0,
+      onEpoch: (p) => epochs.push(p.trainLoss),
+    });
+    model.dispose();
+    expect(epochs).toHaveLength(4);
+    expect(epochs[3]!).toBeLessThan(epochs[0]! * 0.9);
+    const chance = 1 / split.unseenClasses.length;
+    expect(run.evaluation.zslTop1).toBeGreaterThan(2 * chance);
+    expect(run.evaluation.h).toBeGreaterThan(0);
+  });
+
+  test('replays exactly under a seed and differs under another', async () => {
+    const losses = async (seed: number) => {
+      const out: number[] = [];
+      const { model } = await trainAndEvaluate(demo, split, { ...config, epochs: 1, seed }, 'cpu', {
+        epochTestImages: 0,
+        onSteps: (points) => out.push(...points.map((p) => p.loss)),
+      });
+      model.dispose();
+      return out;
+    };
+    const a = await losses(11);
+    const b = await losses(11);
+    const c = await losses(12);
+    expect(a.length).toBeGreaterThan(5);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  test('leaks no tensors across epochs', async () => {
+    const counts: number[] = [];
+    const { model } = await trainAndEvaluate(demo, split, { ...config, epochs: 3 }, 'cpu', {
+      epochTestImages: 50,
+      onEpoch: () => counts.push(tf.memory().numTensors),
+    });
+    model.dispose();
+    expect(counts[2]).toBe(counts[0]);
+  });
+
+  test('stops early and keeps the model trained so far', async () => {
+    const stop = new AbortController();
+    const { model, run } = await trainAndEvaluate(demo, split, { ...config, epochs: 50 }, 'cpu', {
+      epochTestImages: 0,
+      stopSignal: stop.signal,
+      onEpoch: (p) => {
+        if (p.epoch === 2) stop.abort();
+      },
+    });
+    model.dispose();
+    expect(run.stopped).toBe(true);
+    expect(run.epochsCompleted).toBe(2);
+    expect(run.evaluation.zslTop1).toBeGreaterThan(0);
+  });
+});
+
+describe('AdamW', () => {
+  test('matches a hand-computed PyTorch AdamW step with value clipping', () => {
+    const w = tf.variable(tf.tensor1d([1, -2]), true, 'adamw_test_w');
+    const opt = new AdamW([w], { learningRate: 0.1, weightDecay: 0.5, clipValue: 5 });
+    // loss = 10·w0 + 0.5·w1²  → grad = [10, w1] = [10, -2]; clipped to [5, -2]
+    opt.minimize(() => tf.add(tf.mul(w.gather([0]).sum(), 10), tf.mul(tf.square(w.gather([1])).sum(), 0.5)) as tf.Scalar).dispose();
+    // First step: m̂ = g, v̂ = g², update = g/|g| = sign(g); p ← p(1 − lr·wd) − lr·sign(g)
+    const [w0, w1] = Array.from(w.dataSync());
+    expect(w0).toBeCloseTo(1 * (1 - 0.05) - 0.1, 5);
+    expect(w1).toBeCloseTo(-2 * (1 - 0.05) + 0.1, 5);
+    opt.dispose();
+    w.dispose();
+  });
+});
+
+describe('validateTrainConfig', () => {
+  test.each([
+    ['epochs', 0],
+    ['epochs', 1.5],
+    ['batchSize', 0],
+    ['learningRate', 0],
+    ['learningRate', Number.NaN],
+    ['weightDecay', -1],
+    ['validationFraction', 0.9],
+    ['hiddenUnits', 0],
+    ['seed', 0.5],
+    ['method', 'nope'],
+  ])('rejects %s = %s with a sentence naming the field', (field, value) => {
+    expect(() => validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, [field]: value })).toThrow(new RegExp(`variable "${field}": expected`));
+  });
+
+  test('accepts the defaults', () => {
+    expect(validateTrainConfig(DEFAULT_TRAIN_CONFIG)).toBe(DEFAULT_TRAIN_CONFIG);
+  });
+});
