@@ -33,8 +33,16 @@ export interface Started<K extends RequestKind> {
   done: Promise<RequestMap[K]['result']>;
 }
 
-/** Requests whose last instance is replayed into a respawned worker. */
-const RESTORED_KINDS: RequestKind[] = ['init', 'load-demo'];
+/**
+ * Requests replayed into a respawned worker, by the piece of state they set: the
+ * last request of each slot is kept (a dropped dataset replaces the demo).
+ */
+const RESTORE_SLOTS: Partial<Record<RequestKind, 'backend' | 'dataset' | 'split'>> = {
+  'init': 'backend',
+  'load-demo': 'dataset',
+  'load-files': 'dataset',
+  'set-custom-split': 'split',
+};
 
 export class WorkerError extends Error {
   constructor(
@@ -47,6 +55,7 @@ export class WorkerError extends Error {
 }
 
 interface Pending {
+  request?: Request;
   resolve(value: unknown): void;
   reject(error: Error): void;
   onEvent?: (event: WorkerEvent) => void;
@@ -56,7 +65,7 @@ export class WorkerClient {
   private worker: WorkerLike;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly restore = new Map<RequestKind, Request>();
+  private readonly restore = new Map<string, Request>();
   /** Events that belong to no request (backend changes). */
   onUnsolicited: ((event: WorkerEvent) => void) | null = null;
   /** Called after the worker died and was replaced. */
@@ -74,9 +83,8 @@ export class WorkerClient {
         reject(new WorkerError('Cancelled.', true));
         return;
       }
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onEvent: options.onEvent });
+      this.pending.set(id, { request, resolve: resolve as (value: unknown) => void, reject, onEvent: options.onEvent });
       options.signal?.addEventListener('abort', () => this.control(id, 'cancel'), { once: true });
-      if (RESTORED_KINDS.includes(kind)) this.restore.set(kind, request);
       this.worker.postMessage(request, options.transfer ?? []);
     });
     return { id, done };
@@ -102,7 +110,7 @@ export class WorkerClient {
       const id = this.nextId++;
       // Replayed silently: their results only rebuild the worker's state.
       this.pending.set(id, { resolve: () => {}, reject: () => {} });
-      this.worker.postMessage({ ...request, id }, []);
+      this.worker.postMessage({ ...request, id, ...('token' in request ? { token: null } : {}) } as Request, []);
     }
     this.onRespawn?.(reason);
   }
@@ -111,6 +119,15 @@ export class WorkerClient {
     this.worker.terminate();
     for (const pending of this.pending.values()) pending.reject(new WorkerError('The app was closed.', true));
     this.pending.clear();
+  }
+
+  /** Only requests that succeeded are replayed: a bad file must not replace the last good dataset. */
+  private remember(request: Request): void {
+    const slot = RESTORE_SLOTS[request.kind];
+    if (!slot) return;
+    if (slot === 'dataset') this.restore.delete('split'); // a custom split belongs to the old dataset
+    this.restore.delete(slot); // re-inserted last, so the replay keeps the order of events
+    this.restore.set(slot, request);
   }
 
   private connect(): WorkerLike {
@@ -132,6 +149,7 @@ export class WorkerClient {
     if (!pending) return;
     if (event.kind === 'result') {
       this.pending.delete(event.id);
+      if (pending.request) this.remember(pending.request);
       pending.resolve(event.result);
     } else if (event.kind === 'error') {
       this.pending.delete(event.id);

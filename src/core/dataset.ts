@@ -181,6 +181,7 @@ export function describeDataset(dataset: ZslDataset) {
     images: dataset.numSamples,
     featureDim: dataset.featureDim,
     classes: dataset.classNames.length,
+    classNames: dataset.classNames,
     attributes: dataset.attributeNames.length,
     featureSource: dataset.featureSource,
     splits: dataset.splits.map((s) => ({

@@ -1,18 +1,29 @@
 /** The loaded dataset: what it holds and how it is split. */
 import { useState } from 'react';
 import { useAppState, useController } from './context.ts';
+import { CustomSplit } from './CustomSplit.tsx';
+import { DropZone } from './DropZone.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
+import { StagedFiles } from './StagedFiles.tsx';
 
 export function DatasetPanel() {
   const dataset = useAppState((s) => s.dataset);
   const progress = useAppState((s) => s.datasetProgress);
-  const busy = useAppState((s) => s.status !== 'idle');
+  const busy = useAppState((s) => s.status !== 'idle' || s.datasetJob !== null);
+  const job = useAppState((s) => s.datasetJob);
   const controller = useController();
   const [seed, setSeed] = useState(7);
   return (
     <section className="panel" aria-labelledby="dataset-title">
       <h2 id="dataset-title">Dataset</h2>
+      <DropZone />
+      <StagedFiles />
       <ProgressBar progress={progress} testId="dataset-progress" />
+      {job !== null && (
+        <button type="button" data-testid="cancel-load" onClick={() => controller.cancelDatasetJob()}>
+          Cancel
+        </button>
+      )}
       {dataset ? (
         <div data-testid="dataset-summary">
           <p className="lead">{dataset.name}</p>
@@ -27,6 +38,12 @@ export function DatasetPanel() {
             <dd>{dataset.attributes}</dd>
             <dt>Features from</dt>
             <dd>{dataset.featureSource.network}</dd>
+            {dataset.semantic && (
+              <>
+                <dt>Attributes as</dt>
+                <dd>{dataset.semantic}</dd>
+              </>
+            )}
           </dl>
           {dataset.splits.map((split) => (
             <p key={split.name} className="split">
@@ -35,6 +52,7 @@ export function DatasetPanel() {
               classes.
             </p>
           ))}
+          <CustomSplit />
         </div>
       ) : (
         !progress && <p>No dataset loaded.</p>

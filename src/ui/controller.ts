@@ -3,7 +3,15 @@
  * the store with the events that come back. No heavy work happens here.
  */
 import { WorkerClient, WorkerError } from '../client/worker-client.ts';
-import type { BackendChoice, TrainConfig, WorkerEvent } from '../worker/protocol.ts';
+import type {
+  BackendChoice,
+  DroppedFile,
+  LoadedDataset,
+  RequestMap,
+  SemanticChoice,
+  TrainConfig,
+  WorkerEvent,
+} from '../worker/protocol.ts';
 import type { AppStore } from './store.ts';
 
 export class Controller {
@@ -33,15 +41,61 @@ export class Controller {
   }
 
   async loadDemo(seed: number): Promise<void> {
-    await this.guard(async () => {
-      const dataset = await this.client.request('load-demo', { seed }, {
-        onEvent: (event) => {
-          if (event.kind === 'progress') this.store.update({ datasetProgress: event.progress });
-        },
-      });
-      const split = dataset.splits[0]?.name ?? 'demo';
-      this.store.update({ dataset, datasetProgress: null, config: { ...this.store.getState().config, split } });
+    await this.datasetJob('load-demo', { seed }, (dataset) => this.useDataset(dataset));
+  }
+
+  /** Step one of a drop: recognise the files and show what is there and what is missing. */
+  async describeFiles(files: DroppedFile[]): Promise<void> {
+    this.store.update({ staged: null });
+    await this.datasetJob('describe-files', { files }, (info) => this.store.update({ staged: { info, files } }));
+  }
+
+  /** Step two: parse the staged files; the loaded dataset stays until the new one is complete. */
+  async loadStaged(): Promise<void> {
+    const { staged, semantic } = this.store.getState();
+    if (!staged) return;
+    await this.datasetJob('load-files', { files: staged.files, token: staged.info.token, semantic }, (dataset) => {
+      this.store.update({ staged: null });
+      this.useDataset(dataset);
     });
+  }
+
+  cancelDatasetJob(): void {
+    const id = this.store.getState().datasetJob;
+    if (id !== null) this.client.control(id, 'cancel');
+  }
+
+  setSemantic(patch: Partial<SemanticChoice>): void {
+    this.store.update({ semantic: { ...this.store.getState().semantic, ...patch } });
+  }
+
+  async setCustomSplit(unseenClasses: number[]): Promise<void> {
+    await this.guard(async () => {
+      const dataset = await this.client.request('set-custom-split', { unseenClasses });
+      this.store.update({ dataset, config: { ...this.store.getState().config, split: 'custom' } });
+    });
+  }
+
+  private useDataset(dataset: LoadedDataset): void {
+    const names = dataset.splits.map((s) => s.name);
+    const current = this.store.getState().config.split;
+    const split = names.includes(current) ? current : (names[0] ?? current);
+    this.store.update({ dataset, config: { ...this.store.getState().config, split } });
+  }
+
+  private async datasetJob<K extends 'load-demo' | 'describe-files' | 'load-files'>(
+    kind: K,
+    payload: RequestMap[K]['payload'],
+    onResult: (result: RequestMap[K]['result']) => void,
+  ): Promise<void> {
+    const { id, done } = this.client.start(kind, payload, {
+      onEvent: (event) => {
+        if (event.kind === 'progress') this.store.update({ datasetProgress: event.progress });
+      },
+    });
+    this.store.update({ datasetJob: id, datasetProgress: null });
+    await this.guard(async () => onResult(await done));
+    this.store.update({ datasetJob: null, datasetProgress: null });
   }
 
   updateConfig(patch: Partial<TrainConfig>): void {

@@ -3,10 +3,19 @@
  * useSyncExternalStore; the loss history lives outside React state and only a
  * downsampled copy is published, so long runs stay smooth.
  */
-import type { DatasetSummary } from '../core/dataset.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
 import type { Progress, StepPoint } from '../core/train-loop.ts';
-import type { BackendChoice, BackendStatus, EpochReport, RunSummary, TrainConfig } from '../worker/protocol.ts';
+import type {
+  BackendChoice,
+  BackendStatus,
+  DroppedFile,
+  EpochReport,
+  LoadedDataset,
+  RunSummary,
+  SemanticChoice,
+  StagedFiles,
+  TrainConfig,
+} from '../worker/protocol.ts';
 import { downsampleMinMax, smooth, type XY } from './downsample.ts';
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'stopping';
@@ -19,8 +28,13 @@ export interface Notice {
 export interface AppState {
   backend: BackendStatus | null;
   backendChoice: BackendChoice;
-  dataset: DatasetSummary | null;
+  dataset: LoadedDataset | null;
   datasetProgress: Progress | null;
+  /** A drop that was recognised but not parsed yet. */
+  staged: { info: StagedFiles; files: DroppedFile[] } | null;
+  /** The request parsing or recognising files, while one runs (for Cancel). */
+  datasetJob: number | null;
+  semantic: SemanticChoice;
   config: TrainConfig;
   trainingId: number | null;
   status: TrainingStatus;
@@ -47,6 +61,9 @@ export class AppStore {
       backendChoice: 'auto',
       dataset: null,
       datasetProgress: null,
+      staged: null,
+      datasetJob: null,
+      semantic: { source: 'continuous', normalise: 'zscore', missing: 'keep' },
       config: DEFAULT_TRAIN_CONFIG,
       trainingId: null,
       status: 'idle',

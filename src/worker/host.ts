@@ -13,11 +13,15 @@ import { CancelledError, isCancelled, toUserMessage, ZslError } from '../core/er
 import type { ZslModel } from '../core/methods/types.ts';
 import { rankClasses } from '../core/search.ts';
 import { trainAndEvaluate } from '../core/run-method.ts';
+import type { SourceFile } from '../core/io/source-file.ts';
+import type { Progress } from '../core/train-loop.ts';
+import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
 import type {
   BackendName,
   BackendStatus,
   ControlMessage,
+  LoadedDataset,
   Request,
   RequestKind,
   RequestMap,
@@ -48,6 +52,9 @@ type Handler<K extends RequestKind> = (
 export function createWorkerHost(env: HostEnv) {
   let backend: BackendStatus | null = null;
   let dataset: ZslDataset | null = null;
+  let semantic: string | null = null;
+  /** The last drop, zips already expanded, until it is loaded or replaced. */
+  let staged: { token: number; files: SourceFile[] } | null = null;
   let current: { model: ZslModel; run: RunSummary } | null = null;
   const jobs = new Map<number, Job>();
   let queue: Promise<void> = Promise.resolve();
@@ -65,6 +72,16 @@ export function createWorkerHost(env: HostEnv) {
     return backend;
   }
 
+  /** Replaces the dataset only once the new one is complete: a bad file never costs the loaded one. */
+  const setDataset = (next: ZslDataset, description: string | null): LoadedDataset => {
+    current?.model.dispose();
+    current = null;
+    dataset = next;
+    semantic = description;
+    return summary();
+  };
+  const summary = (): LoadedDataset => ({ ...describeDataset(requireDataset()), semantic });
+
   const requireDataset = (): ZslDataset => {
     if (!dataset) throw new ZslError('No dataset is loaded yet: load the demo or drop a dataset first.');
     return dataset;
@@ -78,10 +95,27 @@ export function createWorkerHost(env: HostEnv) {
       env.post({ kind: 'progress', id: request.id, progress: { phase: 'Generating the demo zoo', fraction: 0, etaSeconds: null } });
       const demo = generateDemoDataset({ seed: request.seed });
       if (job.cancel.signal.aborted) throw new CancelledError();
-      dataset = demo;
-      current?.model.dispose();
-      current = null;
-      return describeDataset(demo);
+      return setDataset(demo, 'Demo attributes, each z-scored over the classes.');
+    },
+    async 'describe-files'(request, job) {
+      const { staged: description, expanded } = await stageFiles(request.files, request.id, job.cancel.signal);
+      staged = { token: request.id, files: expanded };
+      return description;
+    },
+    async 'load-files'(request, job) {
+      const files = staged && staged.token === request.token ? staged.files : toSourceFiles(request.files);
+      const progress = (p: Progress) => env.post({ kind: 'progress', id: request.id, progress: p });
+      const loaded = await loadFiles(files, request.semantic, job.cancel.signal, progress);
+      staged = null;
+      return setDataset(loaded.dataset, loaded.semantic);
+    },
+    async 'set-custom-split'(request) {
+      dataset = withCustomSplit(requireDataset(), request.unseenClasses);
+      if (current?.run.split === 'custom') {
+        current.model.dispose();
+        current = null;
+      }
+      return summary();
     },
     async 'train'(request, job) {
       const status = await ensureBackend();

@@ -15,10 +15,38 @@ export type BackendStatus = SelectedBackend;
 
 export type { EpochReport, EpochTestPoint, MethodName, RunSummary, TrainConfig };
 
+/** A dropped file and its path inside the dropped folder (File objects lose webkitRelativePath when cloned). */
+export interface DroppedFile {
+  file: File;
+  path: string;
+}
+
+/** What was recognised in a drop, shown before parsing starts. */
+export interface StagedFiles {
+  /** Pass back to load-files to reuse the expanded zip entries. */
+  token: number;
+  layout: string;
+  found: Array<{ role: string; label: string; path: string }>;
+  missing: string[];
+  duplicates: string[];
+  ignored: number;
+}
+
+export interface SemanticChoice {
+  source: 'continuous' | 'binary';
+  normalise: 'zscore' | 'l2' | 'none';
+  missing: 'keep' | 'zero' | 'column-mean';
+}
+
+export type LoadedDataset = DatasetSummary & { semantic: string | null };
+
 /** Per request kind: its payload and the result it resolves with. */
 export interface RequestMap {
   'init': { payload: { backend: BackendChoice }; result: BackendStatus };
-  'load-demo': { payload: { seed: number }; result: DatasetSummary };
+  'load-demo': { payload: { seed: number }; result: LoadedDataset };
+  'describe-files': { payload: { files: DroppedFile[] }; result: StagedFiles };
+  'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticChoice }; result: LoadedDataset };
+  'set-custom-split': { payload: { unseenClasses: number[] }; result: LoadedDataset };
   'train': { payload: { config: TrainConfig }; result: RunSummary };
   'classify-features': {
     payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };

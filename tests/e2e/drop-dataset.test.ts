@@ -1,0 +1,71 @@
+/**
+ * A user picks a generated AwA2-format folder: the page shows what it recognised,
+ * parses it in the worker, and trains on its proposed split. A broken feature file
+ * is explained (file and line) and the loaded dataset stays.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { makeFixture } from '../unit/io/helpers/fixtures.ts';
+import { launch, setField } from './browser.ts';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch({ webgpu: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+function writeRelease(files: Record<string, Uint8Array>, patch: (p: string, bytes: Uint8Array) => Uint8Array = (_, b) => b): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'zsl-drop-'));
+  for (const [relative, bytes] of Object.entries(files)) {
+    const target = path.join(root, relative);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, patch(relative, bytes));
+  }
+  return path.join(root, Object.keys(files)[0]!.split('/')[0]!);
+}
+
+test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => {
+  const fixture = makeFixture();
+  const folder = writeRelease(fixture.text);
+  const page = await browser.newPage();
+  await page.goto(inject('baseUrl'));
+  await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 }); // the demo first
+
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toBe('AwA2 text release');
+  await page.getByTestId('load-button').click();
+  await expect
+    .poll(() => page.getByTestId('dataset-images').textContent(), { timeout: 60_000 })
+    .toBe(String(fixture.labels.length));
+
+  await page.locator('select').filter({ has: page.locator('option[value="ps"]') }).selectOption('ps');
+  await setField(page, 'epochs', '2');
+  await setField(page, 'hiddenUnits', '32');
+  await setField(page, 'batchSize', '8');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-row').first().waitFor({ timeout: 120_000 });
+  const row = await page.getByTestId('run-row').first().textContent();
+  expect(row).toContain('ps');
+  expect(row).toContain('webgpu');
+
+  // A broken feature file: a clear sentence naming the file and line; the dataset stays.
+  const broken = writeRelease(fixture.text, (p, bytes) => {
+    if (!p.endsWith('-features.txt')) return bytes;
+    const lines = new TextDecoder().decode(bytes).split('\n');
+    lines[6] = lines[6]!.replace(/\S+$/, 'oops');
+    return new TextEncoder().encode(lines.join('\n'));
+  });
+  await page.getByTestId('folder-input').setInputFiles(broken);
+  await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toBe('AwA2 text release');
+  await page.getByTestId('load-button').click();
+  await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/AwA2-features\.txt, line 7: .*oops/);
+  expect(await page.getByTestId('dataset-images').textContent()).toBe(String(fixture.labels.length));
+  await page.close();
+});
