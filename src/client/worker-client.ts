@@ -41,6 +41,7 @@ const RESTORE_SLOTS: Partial<Record<RequestKind, 'backend' | 'dataset' | 'split'
   'init': 'backend',
   'load-demo': 'dataset',
   'load-files': 'dataset',
+  'load-stored': 'dataset',
   'set-custom-split': 'split',
 };
 

@@ -5,6 +5,7 @@ import { CustomSplit } from './CustomSplit.tsx';
 import { DropZone } from './DropZone.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { StagedFiles } from './StagedFiles.tsx';
+import { StoredDatasets } from './StoredDatasets.tsx';
 
 export function DatasetPanel() {
   const dataset = useAppState((s) => s.dataset);
@@ -18,6 +19,7 @@ export function DatasetPanel() {
       <h2 id="dataset-title">Dataset</h2>
       <DropZone />
       <StagedFiles />
+      <StoredDatasets />
       <ProgressBar progress={progress} testId="dataset-progress" />
       {job !== null && (
         <button type="button" data-testid="cancel-load" onClick={() => controller.cancelDatasetJob()}>

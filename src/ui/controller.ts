@@ -30,6 +30,19 @@ export class Controller {
   async start(backend: BackendChoice, demoSeed: number): Promise<void> {
     await this.setBackend(backend);
     await this.loadDemo(demoSeed);
+    await this.refreshStored();
+  }
+
+  async refreshStored(): Promise<void> {
+    await this.guard(async () => this.store.update({ stored: await this.client.request('list-stored', {}) }));
+  }
+
+  async loadStored(datasetId: string): Promise<void> {
+    await this.datasetJob('load-stored', { datasetId }, (dataset) => this.useDataset(dataset));
+  }
+
+  async deleteStored(datasetId: string): Promise<void> {
+    await this.guard(async () => this.store.update({ stored: await this.client.request('delete-stored', { datasetId }) }));
   }
 
   async setBackend(choice: BackendChoice): Promise<void> {
@@ -58,6 +71,7 @@ export class Controller {
       this.store.update({ staged: null });
       this.useDataset(dataset);
     });
+    await this.refreshStored();
   }
 
   cancelDatasetJob(): void {
@@ -81,9 +95,10 @@ export class Controller {
     const current = this.store.getState().config.split;
     const split = names.includes(current) ? current : (names[0] ?? current);
     this.store.update({ dataset, config: { ...this.store.getState().config, split } });
+    if (dataset.notes.length > 0) this.store.update({ notice: { tone: 'info', text: dataset.notes.join(' ') } });
   }
 
-  private async datasetJob<K extends 'load-demo' | 'describe-files' | 'load-files'>(
+  private async datasetJob<K extends 'load-demo' | 'describe-files' | 'load-files' | 'load-stored'>(
     kind: K,
     payload: RequestMap[K]['payload'],
     onResult: (result: RequestMap[K]['result']) => void,

@@ -14,6 +14,7 @@ import type {
   RunSummary,
   SemanticChoice,
   StagedFiles,
+  StoredDatasets,
   TrainConfig,
 } from '../worker/protocol.ts';
 import { downsampleMinMax, smooth, type XY } from './downsample.ts';
@@ -35,6 +36,8 @@ export interface AppState {
   /** The request parsing or recognising files, while one runs (for Cancel). */
   datasetJob: number | null;
   semantic: SemanticChoice;
+  /** Datasets kept in this browser from earlier visits. */
+  stored: StoredDatasets | null;
   config: TrainConfig;
   trainingId: number | null;
   status: TrainingStatus;
@@ -64,6 +67,7 @@ export class AppStore {
       staged: null,
       datasetJob: null,
       semantic: { source: 'continuous', normalise: 'zscore', missing: 'keep' },
+      stored: null,
       config: DEFAULT_TRAIN_CONFIG,
       trainingId: null,
       status: 'idle',

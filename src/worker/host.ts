@@ -22,6 +22,7 @@ import type {
   BackendStatus,
   ControlMessage,
   LoadedDataset,
+  StoredDatasets,
   Request,
   RequestKind,
   RequestMap,
@@ -31,8 +32,18 @@ import type {
 } from './protocol.ts';
 import { StepThrottle } from './step-throttle.ts';
 
+/** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
+export interface DatasetStore {
+  save(dataset: ZslDataset, meta: { semantic?: unknown }, options: { signal?: AbortSignal; onProgress?(fraction: number): void }): Promise<unknown>;
+  list(): Promise<StoredDatasets['datasets']>;
+  load(id: string, options: { signal?: AbortSignal; onProgress?(fraction: number): void }): Promise<{ dataset: ZslDataset; meta: { semantic?: unknown } }>;
+  remove(id: string): Promise<boolean>;
+  estimate(): Promise<StoredDatasets['usage']>;
+}
+
 export interface HostEnv {
   post(event: WorkerEvent, transfer?: Transferable[]): void;
+  store?: DatasetStore;
   probes: Partial<Record<BackendName, BackendProbe>>;
   /** Milliseconds between flushes of loss points to the page (default 250: four updates a second). */
   throttleMs?: number;
@@ -73,14 +84,37 @@ export function createWorkerHost(env: HostEnv) {
   }
 
   /** Replaces the dataset only once the new one is complete: a bad file never costs the loaded one. */
-  const setDataset = (next: ZslDataset, description: string | null): LoadedDataset => {
+  const setDataset = (next: ZslDataset, description: string | null, notes: string[] = []): LoadedDataset => {
     current?.model.dispose();
     current = null;
     dataset = next;
     semantic = description;
-    return summary();
+    return summary(notes);
   };
-  const summary = (): LoadedDataset => ({ ...describeDataset(requireDataset()), semantic });
+  const summary = (notes: string[] = []): LoadedDataset => ({ ...describeDataset(requireDataset()), semantic, notes });
+
+  const requireStore = (): DatasetStore => {
+    if (!env.store) throw new ZslError('Stored datasets are not available here (no IndexedDB).');
+    return env.store;
+  };
+  const listStored = async (): Promise<StoredDatasets> => {
+    const store = requireStore();
+    return { datasets: await store.list(), usage: await store.estimate() };
+  };
+  const fractionReporter = (id: number, phase: string) => (fraction: number) =>
+    env.post({ kind: 'progress', id, progress: { phase, fraction, etaSeconds: null } });
+
+  /** Keeps a parsed dataset for the next visit; failing to store it never fails the load. */
+  const keep = async (data: ZslDataset, description: string, id: number, signal: AbortSignal): Promise<string[]> => {
+    if (!env.store) return [];
+    try {
+      await env.store.save(data, { semantic: description }, { signal, onProgress: fractionReporter(id, 'Saving for next time') });
+      return [];
+    } catch (error) {
+      if (isCancelled(error)) throw error;
+      return [`The dataset is loaded but was not stored for next time: ${toUserMessage(error)}`];
+    }
+  };
 
   const requireDataset = (): ZslDataset => {
     if (!dataset) throw new ZslError('No dataset is loaded yet: load the demo or drop a dataset first.');
@@ -106,8 +140,23 @@ export function createWorkerHost(env: HostEnv) {
       const files = staged && staged.token === request.token ? staged.files : toSourceFiles(request.files);
       const progress = (p: Progress) => env.post({ kind: 'progress', id: request.id, progress: p });
       const loaded = await loadFiles(files, request.semantic, job.cancel.signal, progress);
+      const notes = await keep(loaded.dataset, loaded.semantic, request.id, job.cancel.signal);
       staged = null;
-      return setDataset(loaded.dataset, loaded.semantic);
+      return setDataset(loaded.dataset, loaded.semantic, notes);
+    },
+    async 'list-stored'() {
+      return listStored();
+    },
+    async 'load-stored'(request, job) {
+      const { dataset: stored, meta } = await requireStore().load(request.datasetId, {
+        signal: job.cancel.signal,
+        onProgress: fractionReporter(request.id, 'Reading the stored dataset'),
+      });
+      return setDataset(stored, typeof meta.semantic === 'string' ? meta.semantic : null);
+    },
+    async 'delete-stored'(request) {
+      await requireStore().remove(request.datasetId);
+      return listStored();
     },
     async 'set-custom-split'(request) {
       dataset = withCustomSplit(requireDataset(), request.unseenClasses);

@@ -5,6 +5,7 @@
  */
 import type { BackendChoice, BackendName, SelectedBackend } from '../core/backend-names.ts';
 import type { DatasetSummary } from '../core/dataset.ts';
+import type { StoredDatasetInfo } from './dataset-cache.ts';
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
 import type { EpochReport, EpochTestPoint, RunSummary } from '../core/run-method.ts';
 import type { Progress, StepPoint } from '../core/train-loop.ts';
@@ -38,7 +39,17 @@ export interface SemanticChoice {
   missing: 'keep' | 'zero' | 'column-mean';
 }
 
-export type LoadedDataset = DatasetSummary & { semantic: string | null };
+export type LoadedDataset = DatasetSummary & {
+  semantic: string | null;
+  /** Things the user should know that did not stop the load (e.g. it could not be stored for next time). */
+  notes: string[];
+};
+
+export interface StoredDatasets {
+  datasets: StoredDatasetInfo[];
+  /** Bytes used and available to this site, when the browser says. */
+  usage: { usage: number; quota: number } | null;
+}
 
 /** Per request kind: its payload and the result it resolves with. */
 export interface RequestMap {
@@ -47,6 +58,9 @@ export interface RequestMap {
   'describe-files': { payload: { files: DroppedFile[] }; result: StagedFiles };
   'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticChoice }; result: LoadedDataset };
   'set-custom-split': { payload: { unseenClasses: number[] }; result: LoadedDataset };
+  'list-stored': { payload: object; result: StoredDatasets };
+  'load-stored': { payload: { datasetId: string }; result: LoadedDataset };
+  'delete-stored': { payload: { datasetId: string }; result: StoredDatasets };
   'train': { payload: { config: TrainConfig }; result: RunSummary };
   'classify-features': {
     payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createDatasetCache, storageEstimate } from './dataset-cache.ts';
 import { createWorkerHost } from './host.ts';
 import { browserProbes } from './probes.ts';
 import type { ToWorker } from './protocol.ts';
@@ -14,7 +15,15 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const cache = createDatasetCache();
 const host = createWorkerHost({
+  store: {
+    save: (dataset, meta, options) => cache.save(dataset, meta, options),
+    list: () => cache.list(),
+    load: (id, options) => cache.load(id, options),
+    remove: (id) => cache.remove(id),
+    estimate: storageEstimate,
+  },
   post: (event, transfer = []) => scope.postMessage(event, { transfer }),
   probes: browserProbes,
 });

@@ -1,6 +1,6 @@
 /**
  * A user picks a generated AwA2-format folder: the page shows what it recognised,
- * parses it in the worker, and trains on its proposed split. A broken feature file
+ * parses it in the worker, stores it for the next visit, and trains on its proposed split. A broken feature file
  * is explained (file and line) and the loaded dataset stays.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,15 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   await page.getByTestId('folder-input').setInputFiles(folder);
   await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toBe('AwA2 text release');
   await page.getByTestId('load-button').click();
+  await expect
+    .poll(() => page.getByTestId('dataset-images').textContent(), { timeout: 60_000 })
+    .toBe(String(fixture.labels.length));
+
+  // It was stored for next time: after a reload it loads without parsing.
+  await expect.poll(() => page.getByTestId('stored-dataset').count(), { timeout: 30_000 }).toBe(1);
+  await page.reload();
+  await page.getByTestId('stored-dataset').first().waitFor({ timeout: 60_000 });
+  await page.getByTestId('stored-dataset').first().getByRole('button', { name: 'Load' }).click();
   await expect
     .poll(() => page.getByTestId('dataset-images').textContent(), { timeout: 60_000 })
     .toBe(String(fixture.labels.length));

@@ -1,6 +1,11 @@
 /** The command line: argument parsing, and real runs of `npm run zsl` as a user types them. */
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
+import { zipSync } from 'fflate';
+import { makeFixture, PER_CLASS } from './io/helpers/fixtures.ts';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from '../../src/cli/args.ts';
 
@@ -61,5 +66,43 @@ describe('npm run zsl', () => {
     const { stdout } = await zsl('--help');
     expect(stdout).toMatch(/--method <name>/);
     expect(stdout).toMatch(/seed\s+Seed/);
+  });
+});
+
+describe('npm run zsl on release files', () => {
+  const fixture = makeFixture();
+  const root = mkdtempSync(path.join(tmpdir(), 'zsl-cli-'));
+  for (const [relative, bytes] of Object.entries(fixture.text)) {
+    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    writeFileSync(path.join(root, relative), bytes);
+  }
+  const zip = path.join(root, 'release.zip');
+  writeFileSync(zip, zipSync(fixture.text));
+  const folder = path.join(root, Object.keys(fixture.text)[0]!.split('/')[0]!);
+
+  test.each([['folder', folder], ['zip', zip]])('inspect reads a %s of the AwA2 text release', async (_, target) => {
+    const { stdout } = await zsl('inspect', target, '--json');
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(result).toMatchObject({ layout: 'awa2-text', images: fixture.labels.length, feature_dim: 16, classes: 6, attributes: 5 });
+    expect(result.splits.ss).toEqual({ train: 4 * PER_CLASS, test: 2 * PER_CLASS });
+    expect(result.splits.ps.test_unseen).toBe(2 * PER_CLASS);
+  });
+
+  test('train reads the release with --split ss', async () => {
+    const { stdout } = await zsl('train', folder, '--split', 'ss', '--epochs', '1', '--hidden', '16', '--batch-size', '8', '--backend', 'cpu', '--json');
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ split: 'ss', backend: 'cpu' });
+  });
+
+  test('a malformed release exits non-zero with the same clear message', async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'zsl-cli-bad-'));
+    for (const [relative, bytes] of Object.entries(fixture.text)) {
+      mkdirSync(path.dirname(path.join(broken, relative)), { recursive: true });
+      const text = relative.endsWith('-labels.txt') ? new TextDecoder().decode(bytes).replace(/^1$/m, '51') : null;
+      writeFileSync(path.join(broken, relative), text ?? bytes);
+    }
+    const error = (await zsl('inspect', broken, '--json').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr).toMatch(/^Error: AwA2-labels\.txt, line \d+: .*51/m);
+    expect(error.stderr).not.toMatch(/\n\s+at /);
   });
 });
