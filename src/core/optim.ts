@@ -23,10 +23,13 @@ export class AdamW {
     private readonly variables: tf.Variable[],
     private readonly options: AdamWOptions,
   ) {
-    this.moments = variables.map((variable) => ({
-      m: tf.variable(tf.zerosLike(variable), false),
-      v: tf.variable(tf.zerosLike(variable), false),
-    }));
+    // tidy frees the zero tensors; the variables that wrap them survive it.
+    this.moments = tf.tidy(() =>
+      variables.map((variable) => ({
+        m: tf.variable(tf.zerosLike(variable), false),
+        v: tf.variable(tf.zerosLike(variable), false),
+      })),
+    );
   }
 
   /** One optimisation step; returns the loss (the caller disposes it). */

@@ -17,10 +17,11 @@ export function createDense(inputs: number, outputs: number, rng: Rng, name: str
   const uniform = (n: number) => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * bound);
   // Unique names: tfjs keys gradients by variable name.
   const id = `${name}_${layerCounter++}`;
-  return {
+  // tidy frees the initial tensors; the variables that wrap them survive it.
+  return tf.tidy(() => ({
     kernel: tf.variable(tf.tensor2d(uniform(inputs * outputs), [inputs, outputs]), true, `${id}/kernel`),
     bias: tf.variable(tf.tensor1d(uniform(outputs)), true, `${id}/bias`),
-  };
+  }));
 }
 
 export function applyDense(layer: Dense, x: tf.Tensor2D): tf.Tensor2D {
