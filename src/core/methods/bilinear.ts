@@ -1,0 +1,181 @@
+/**
+ * Bilinear compatibility models F(x, c) = xᵀ·W·a_c (W: D × A) trained with the
+ * ranking hinge losses of three classic methods, on margins
+ * ℓ_c = max(0, Δ + F(x, c) − F(x, y)) over the seen classes c ≠ y (Δ = `margin`):
+ * - DeViSE (Frome et al. 2013): Σ_c ℓ_c, every violating class;
+ * - SJE (Akata et al. 2015): max_c ℓ_c, the most violating class;
+ * - ALE (Akata et al. 2016): (β_r / r)·Σ_c ℓ_c with r the number of violating
+ *   classes (the rank of y) and β_r = Σ_{i≤r} 1/i, the WARP-style rank weight.
+ * Served as metric 'dot': embedFeatures(x) = x·W, embedClasses(a) = a.
+ * Optimiser: Adam (AdamW from optim.ts; decoupled weight decay, 0 by default):
+ * it copes with raw, un-normalised feature scales without tuning a schedule.
+ * Minibatches are gathered on the device from tensors uploaded once.
+ * tfjs only: no DOM, never the dataset or test data.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ZslError } from '../errors.ts';
+import { AdamW } from '../optim.ts';
+import { createRng, shuffled } from '../rng.ts';
+import type { Trainer } from '../train-loop.ts';
+import type { LabelledSubset, TrainingView } from '../training-view.ts';
+import type { ZslModel } from './types.ts';
+
+export type BilinearLoss = 'devise' | 'ale' | 'sje';
+
+export interface BilinearConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Δ in the hinge: how far the true class must outscore every other. */
+  margin: number;
+  /** Decoupled weight decay on W (AdamW); 0 = plain Adam. */
+  weightDecay: number;
+  /** Standard deviation of W's initial entries, times 1/sqrt(D). */
+  initScale: number;
+  seed: number;
+}
+
+const COMMON: BilinearConfig = { epochs: 20, batchSize: 64, learningRate: 1e-3, margin: 1, weightDecay: 0, initScale: 0.1, seed: 1 };
+
+export const BILINEAR_DEFAULTS: Record<BilinearLoss, BilinearConfig> = {
+  devise: { ...COMMON },
+  ale: { ...COMMON },
+  sje: { ...COMMON },
+};
+
+let variableCounter = 0;
+
+export class BilinearModel implements ZslModel {
+  readonly metric = 'dot' as const;
+  constructor(
+    readonly method: BilinearLoss,
+    /** D × A. */
+    readonly weights: tf.Variable<tf.Rank.R2>,
+  ) {}
+
+  embedFeatures(features: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(features, this.weights);
+  }
+
+  embedClasses(attributes: tf.Tensor2D): tf.Tensor2D {
+    return tf.clone(attributes);
+  }
+
+  dispose(): void {
+    this.weights.dispose();
+  }
+}
+
+/**
+ * Mean hinge loss of a batch from its N × z score matrix and labels (indices into
+ * the z classes). Differentiable in `scores`.
+ */
+export function rankingLoss(kind: BilinearLoss, scores: tf.Tensor2D, labels: tf.Tensor1D, margin: number): tf.Scalar {
+  return tf.tidy(() => {
+    const z = scores.shape[1];
+    const onehot = tf.oneHot(labels, z).toFloat();
+    const trueScore = tf.sum(tf.mul(scores, onehot), 1, true);
+    // The true class's own entry is max(0, 0 + F_y − F_y) = 0, so it never counts.
+    const hinge = tf.relu(tf.add(tf.sub(scores, trueScore), tf.mul(tf.sub(1, onehot), margin)));
+    if (kind === 'devise') return tf.mean(tf.sum(hinge, 1));
+    if (kind === 'sje') return tf.mean(tf.max(hinge, 1));
+    // r and β_r are piecewise constant in the scores: built from tf.step (zero gradient)
+    // and plain float ops, since tfjs cannot stop gradients through an integer gather.
+    const violations = tf.sum(tf.step(hinge), 1, true); // N × 1
+    const ranks = tf.range(1, z + 1).reshape([1, z]);
+    const beta = tf.sum(tf.div(tf.step(tf.sub(tf.add(violations, 0.5), ranks)), ranks), 1, true); // Σ_{i≤r} 1/i
+    const weight = tf.div(beta, tf.maximum(violations, 1));
+    return tf.mean(tf.sum(tf.mul(weight, hinge), 1));
+  });
+}
+
+/** The loss of W on a batch: scores x·W·Aᵀ, then the ranking hinge. */
+export function bilinearLoss(
+  kind: BilinearLoss,
+  features: tf.Tensor2D,
+  weights: tf.Tensor2D,
+  attributes: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  margin: number,
+): tf.Scalar {
+  return tf.tidy(() => rankingLoss(kind, tf.matMul(tf.matMul(features, weights), attributes, false, true), labels, margin));
+}
+
+export function createBilinearTrainer(
+  view: TrainingView,
+  config: BilinearConfig & { loss: BilinearLoss },
+): Trainer & { readonly model: BilinearModel } {
+  if (view.train.size === 0) throw new ZslError('there are no training images to train on.');
+  if (!(config.batchSize >= 1) || !(config.learningRate > 0) || !(config.margin > 0)) {
+    throw new ZslError(
+      `expected a batch size ≥ 1 and a positive learning rate and margin, got ${config.batchSize}, ${config.learningRate} and ${config.margin}.`,
+    );
+  }
+  const rng = createRng(config.seed);
+  const { featureDim: d, numAttributes: a } = view;
+  const scale = config.initScale / Math.sqrt(d);
+  const init = Float32Array.from({ length: d * a }, () => rng.normal() * scale);
+  const initial = tf.tensor2d(init, [d, a]);
+  const weights = tf.variable(initial, true, `bilinear_${config.loss}_${variableCounter++}/W`);
+  initial.dispose(); // the variable holds its own reference to the data
+  const model = new BilinearModel(config.loss, weights);
+  const optimizer = new AdamW([weights], { learningRate: config.learningRate, weightDecay: config.weightDecay });
+  // Training data goes to the device once; batches are gathered there.
+  const features = tf.tensor2d(view.train.features, [view.train.size, d]);
+  const labels = tf.tensor1d(view.train.labels, 'int32');
+  const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, a]);
+  const stepsPerEpoch = Math.ceil(view.train.size / config.batchSize);
+  let order: Int32Array = new Int32Array(0);
+  let cursor = 0;
+
+  return {
+    stepsPerEpoch,
+    model,
+    beginEpoch() {
+      order = shuffled(Int32Array.from({ length: view.train.size }, (_, i) => i), rng);
+      cursor = 0;
+    },
+    step() {
+      const batch = order.subarray(cursor, cursor + config.batchSize);
+      cursor += config.batchSize;
+      const index = tf.tensor1d(batch, 'int32');
+      const loss = optimizer.minimize(() =>
+        tf.tidy(() =>
+          bilinearLoss(config.loss, tf.gather(features, index), weights, attributes, tf.gather(labels, index), config.margin),
+        ),
+      );
+      index.dispose();
+      return loss;
+    },
+    evaluateLoss: (subset) => meanLoss(subset, d, (x, y) => bilinearLoss(config.loss, x, weights, attributes, y, config.margin)),
+    dispose() {
+      optimizer.dispose();
+      tf.dispose([features, labels, attributes]);
+      // The model outlives the trainer: the caller disposes it.
+    },
+  };
+}
+
+async function meanLoss(
+  subset: LabelledSubset,
+  featureDim: number,
+  loss: (x: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar,
+  chunk = 1024,
+): Promise<number> {
+  if (subset.size === 0) return NaN;
+  const parts: tf.Scalar[] = [];
+  for (let start = 0; start < subset.size; start += chunk) {
+    const rows = Math.min(chunk, subset.size - start);
+    parts.push(
+      tf.tidy(() => {
+        const x = tf.tensor2d(subset.features.subarray(start * featureDim, (start + rows) * featureDim), [rows, featureDim]);
+        const y = tf.tensor1d(subset.labels.subarray(start, start + rows), 'int32');
+        return tf.mul(loss(x, y), rows) as tf.Scalar;
+      }),
+    );
+  }
+  const total = tf.addN(parts);
+  const value = (await total.data())[0]!;
+  tf.dispose([...parts, total]);
+  return value / subset.size;
+}
