@@ -21,9 +21,14 @@ done
 node -e '
   const fs = require("fs"), path = require("path");
   let passed = 0, failed = 0;
-  for (const f of fs.readdirSync(process.argv[1])) {
-    const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
-    passed += r.numPassedTests; failed += r.numFailedTests;
+  for (const project of ["node", "browser", "e2e"]) {
+    const file = path.join(process.argv[1], project + ".json");
+    if (!fs.existsSync(file)) { console.log(`${project}: no report (the run did not finish)`); failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    // A file that fails to load counts as a failure even though it ran no test.
+    const broken = r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? 1 : 0;
+    console.log(`${project}: ${r.numPassedTests} passed, ${r.numFailedTests + broken} failed`);
+    passed += r.numPassedTests; failed += r.numFailedTests + broken;
   }
   console.log(`${passed} passed, ${failed} failed`);
 ' "$reports"

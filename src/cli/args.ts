@@ -1,15 +1,27 @@
 /**
  * Command-line arguments: parsed into a typed command, with errors as sentences.
+ * Each method's flags come from its settings table in the catalog.
  * Pure TypeScript (tested in Node); no tfjs, no file system.
  */
 import { BACKEND_ORDER, type BackendChoice } from '../core/backend-names.ts';
-import { DEFAULT_TRAIN_CONFIG, METHOD_INFO, validateTrainConfig, type TrainConfig } from '../core/methods/catalog.ts';
+import {
+  defaultConfig,
+  METHOD_INFO,
+  METHOD_NAMES,
+  validateTrainConfig,
+  type MethodName,
+  type ParamSpec,
+  type TrainConfig,
+} from '../core/methods/catalog.ts';
 import { ZslError } from '../core/errors.ts';
 
 export type Command =
   | { kind: 'help' }
   | { kind: 'inspect'; source: string; json: boolean }
   | { kind: 'train'; source: string; json: boolean; backend: BackendChoice; config: TrainConfig; demoSeed: number };
+
+const describeParam = (p: ParamSpec) =>
+  `    --${`${p.flag} <${p.kind === 'choice' ? Object.keys(p.choices!).join('|') : p.kind === 'int' ? 'n' : 'x'}>`.padEnd(28)} ${p.label} (default ${p.default})`;
 
 export const USAGE = `Zero-Shot Studio command line
 
@@ -18,66 +30,65 @@ Usage:
   npm run zsl -- inspect <demo|folder|zip> [--json]
   npm run zsl -- --help
 
-Train options:
-  --method <name>       ${Object.keys(METHOD_INFO).join(' | ')} (default ${DEFAULT_TRAIN_CONFIG.method})
-  --split <name>        ps | ss for AwA2 (default: ps, or demo for the demo)
-  --epochs <n>          training epochs (default ${DEFAULT_TRAIN_CONFIG.epochs})
-  --batch-size <n>      (default ${DEFAULT_TRAIN_CONFIG.batchSize})
-  --lr <x>              learning rate (default ${DEFAULT_TRAIN_CONFIG.learningRate})
-  --weight-decay <x>    (default ${DEFAULT_TRAIN_CONFIG.weightDecay})
-  --hidden <n>          hidden units of the semantic unit (default ${DEFAULT_TRAIN_CONFIG.hiddenUnits})
-  --val-fraction <x>    seen training images held out for validation curves (default ${DEFAULT_TRAIN_CONFIG.validationFraction})
-  --gamma <x>           calibrated-stacking constant for GZSL (default 0)
-  --seed <n>            random seed (default ${DEFAULT_TRAIN_CONFIG.seed})
-  --demo-seed <n>       seed of the generated demo dataset (default 7)
-  --backend <name>      auto | ${BACKEND_ORDER.filter((b) => b !== 'webgl').join(' | ')} (default auto)
-  --json                print one JSON object as the last line
+Options for train:
+  --method <name>             ${METHOD_NAMES.join(' | ')} (default seed)
+  --split <name>              ps | ss for AwA2 releases (default ps; demo for the demo)
+  --seed <n>                  random seed (default 1)
+  --val-fraction <x>          seen training images held out for the validation curves (default 0.1)
+  --calibrate                 GZSL calibrated stacking, γ chosen on held-out seen classes
+  --calibration-gamma <x>     GZSL calibrated stacking with this fixed γ
+  --backend <name>            auto | ${BACKEND_ORDER.filter((b) => b !== 'webgl').join(' | ')} (default auto)
+  --demo-seed <n>             seed of the generated demo dataset (default 7)
+  --json                      print one JSON object as the last line
 
-Methods:
-${Object.values(METHOD_INFO)
-  .map((m) => `  ${m.name.padEnd(10)} ${m.label}`)
-  .join('\n')}
+Methods and their settings:
+${METHOD_NAMES.map((m) => `  ${m.padEnd(8)} ${METHOD_INFO[m].label}\n${METHOD_INFO[m].params.map(describeParam).join('\n')}`).join('\n')}
 `;
-
-const NUMERIC: Record<string, keyof TrainConfig> = {
-  '--epochs': 'epochs',
-  '--batch-size': 'batchSize',
-  '--lr': 'learningRate',
-  '--weight-decay': 'weightDecay',
-  '--hidden': 'hiddenUnits',
-  '--val-fraction': 'validationFraction',
-  '--gamma': 'gamma',
-  '--seed': 'seed',
-};
 
 export function parseArgs(argv: string[]): Command {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
   const [verb, source, ...rest] = argv;
   if (verb !== 'train' && verb !== 'inspect') throw new ZslError(`unknown command "${verb}"; expected train or inspect (see --help).`);
   if (!source || source.startsWith('--')) throw new ZslError(`"${verb}" needs a dataset: demo, a folder or a zip.`);
+  const methodAt = rest.indexOf('--method');
+  const method = (methodAt >= 0 ? rest[methodAt + 1] : 'seed') as MethodName;
+  if (!METHOD_INFO[method]) throw new ZslError(`unknown method "${method}"; expected one of ${METHOD_NAMES.join(', ')}.`);
+  const config = defaultConfig(method, source === 'demo' ? 'demo' : 'ps');
+  const specs = new Map<string, ParamSpec>(METHOD_INFO[method].params.map((p) => [`--${p.flag}`, p]));
   let json = false;
   let backend: BackendChoice = 'auto';
   let demoSeed = 7;
-  const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, split: source === 'demo' ? 'demo' : 'ps' };
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
     if (flag === '--json') {
       json = true;
       continue;
     }
+    if (flag === '--calibrate') {
+      config.calibration = 'holdout';
+      continue;
+    }
     const value = rest[i + 1];
     if (value === undefined || value.startsWith('--')) throw new ZslError(`the option ${flag} needs a value.`);
     i++;
-    if (flag === '--method') config.method = value as TrainConfig['method'];
+    const spec = specs.get(flag);
+    if (spec) config.params[spec.key] = spec.kind === 'choice' ? value : toNumber(flag, value);
+    else if (flag === '--method') continue;
     else if (flag === '--split') config.split = value;
+    else if (flag === '--seed') config.seed = toNumber(flag, value);
+    else if (flag === '--val-fraction') config.validationFraction = toNumber(flag, value);
+    else if (flag === '--calibration-gamma') {
+      config.calibration = 'fixed';
+      config.gamma = toNumber(flag, value);
+    } else if (flag === '--demo-seed') demoSeed = toNumber(flag, value);
     else if (flag === '--backend') {
       if (value !== 'auto' && !BACKEND_ORDER.includes(value as never)) {
         throw new ZslError(`unknown backend "${value}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
       }
       backend = value as BackendChoice;
-    } else if (flag === '--demo-seed') demoSeed = toNumber(flag, value);
-    else if (flag in NUMERIC) (config as unknown as Record<string, number>)[NUMERIC[flag]!] = toNumber(flag, value);
-    else throw new ZslError(`unknown option ${flag} (see --help).`);
+    } else if (METHOD_NAMES.some((m) => METHOD_INFO[m].params.some((p) => `--${p.flag}` === flag))) {
+      throw new ZslError(`the option ${flag} is not a setting of ${method} (see --help).`);
+    } else throw new ZslError(`unknown option ${flag} (see --help).`);
   }
   if (verb === 'inspect') return { kind: 'inspect', source, json };
   return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed };

@@ -45,8 +45,14 @@ async function run(command: Command): Promise<void> {
   const dataset = await loadDataset(command.source, command.demoSeed, false);
   const split = findSplit(dataset, command.config.split);
   log(`Dataset: ${dataset.name}, ${dataset.numSamples} images, split ${split.name}: ${split.description}`);
+  let lastPhase = '';
   const { model, run } = await trainAndEvaluate(dataset, split, command.config, backend.name, {
     epochTestImages: 0,
+    onProgress: (p) => {
+      if (p.phase.startsWith('Training') || p.phase === lastPhase) return;
+      lastPhase = p.phase;
+      log(`${p.phase}…`);
+    },
     onEpoch: (p) =>
       log(
         `epoch ${p.epoch}: loss ${p.trainLoss.toFixed(4)}` +
@@ -70,13 +76,11 @@ async function run(command: Command): Promise<void> {
     seed_figure_top1: pct(e.seedFigure.top1),
     seconds: Math.round(run.seconds * 100) / 100,
     epochs: run.epochsCompleted,
-    batch_size: run.config.batchSize,
-    learning_rate: run.config.learningRate,
-    weight_decay: run.config.weightDecay,
-    hidden_units: run.config.hiddenUnits,
-    validation_fraction: run.config.validationFraction,
-    gamma: run.config.gamma,
+    calibration: run.calibration.mode,
+    gamma: run.calibration.gamma,
     seed: run.config.seed,
+    validation_fraction: run.config.validationFraction,
+    ...snakeCase(run.config.params),
   };
   if (command.json) console.log(JSON.stringify(summary));
   else {
@@ -84,6 +88,11 @@ async function run(command: Command): Promise<void> {
       `ZSL top-1 ${summary.zsl_top1}% · top-5 ${summary.zsl_top5}% · GZSL u ${summary.u}% s ${summary.s}% H ${summary.h}% (per-class) · ${summary.seconds} s`,
     );
   }
+}
+
+/** learningRate → learning_rate, for the JSON keys. */
+function snakeCase(params: Record<string, number | string>): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }
 
 function inspectDemo() {

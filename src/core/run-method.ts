@@ -1,18 +1,21 @@
 /**
- * Trains one method on one split and evaluates it by the protocol: the flow the
- * worker and the command line share. Test metrics measured after each epoch are
- * reported for the curves only; nothing here feeds them back into training.
+ * Trains or fits one method on one split and evaluates it by the protocol: the
+ * flow the worker and the command line share. Test metrics measured after each
+ * epoch are reported for the curves only; γ for calibrated stacking is chosen on
+ * held-out seen classes; nothing here feeds test data back into a choice.
  * tfjs only: no DOM.
  */
-import type { BackendName } from './backend.ts';
+import type { BackendName } from './backend-names.ts';
+import { chooseGamma, fitByTraining } from './calibration.ts';
 import type { Split, ZslDataset } from './dataset.ts';
 import { CancelledError } from './errors.ts';
 import { evaluateModel, type EvaluationResult } from './evaluate.ts';
-import { validateTrainConfig, type MethodName, type TrainConfig } from './methods/catalog.ts';
-import { TRAINERS } from './methods/registry.ts';
+import { epochsOf, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from './methods/catalog.ts';
+import { RUNNERS } from './methods/registry.ts';
 import type { ZslModel } from './methods/types.ts';
+import { l2Rows } from './semantic.ts';
 import { runTraining, type EpochPoint, type Progress, type StepPoint } from './train-loop.ts';
-import { makeTrainingView } from './training-view.ts';
+import { makeTrainingView, type TrainingView } from './training-view.ts';
 
 /** Test metrics measured after each epoch on a sample of test images: for the curves only, never for choices. */
 export interface EpochTestPoint {
@@ -28,6 +31,8 @@ export interface RunSummary {
   backend: BackendName;
   config: TrainConfig;
   evaluation: EvaluationResult;
+  /** The γ used for GZSL and where it came from. */
+  calibration: { mode: TrainConfig['calibration']; gamma: number };
   epochsCompleted: number;
   stopped: boolean;
   seconds: number;
@@ -47,22 +52,69 @@ export interface RunHooks {
   epochTestImages?: number;
 }
 
+/** The class attributes a method is run on: as loaded, or L2-normalised per class. */
+export function datasetForMethod(dataset: ZslDataset, config: TrainConfig): ZslDataset {
+  if (config.params.attributes !== 'l2') return dataset;
+  const rows = dataset.classNames.length;
+  return { ...dataset, classAttributes: l2Rows(dataset.classAttributes, rows, dataset.attributeNames.length) };
+}
+
 export async function trainAndEvaluate(
-  dataset: ZslDataset,
+  original: ZslDataset,
   split: Split,
-  config: TrainConfig,
+  rawConfig: TrainConfig,
   backend: BackendName,
   hooks: RunHooks = {},
 ): Promise<{ model: ZslModel; run: RunSummary }> {
-  validateTrainConfig(config);
+  const config = validateTrainConfig(rawConfig);
   const started = performance.now();
+  const dataset = datasetForMethod(original, config);
   const view = makeTrainingView(dataset, split, { validationFraction: config.validationFraction, seed: config.seed });
-  const trainer = TRAINERS[config.method](view, config);
+  const fitted = await fitModel(view, dataset, split, config, hooks);
+  const { model } = fitted;
+  try {
+    if (hooks.cancelSignal?.aborted) throw new CancelledError('Training was cancelled.');
+    const gamma = await calibrate(view, config, hooks);
+    hooks.onProgress?.({ phase: 'Evaluating on the test images', fraction: 1, etaSeconds: null });
+    const evaluation = await evaluateModel(model, dataset, split, { gamma, signal: hooks.cancelSignal });
+    return {
+      model,
+      run: {
+        method: config.method,
+        split: split.name,
+        backend,
+        config,
+        evaluation,
+        calibration: { mode: config.calibration, gamma },
+        epochsCompleted: fitted.epochsCompleted,
+        stopped: fitted.stopped,
+        seconds: (performance.now() - started) / 1000,
+        classNames: dataset.classNames,
+      },
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, hooks: RunHooks) {
+  const runner = RUNNERS[config.method];
+  if (runner.family === 'closed-form') {
+    // A closed form has no partial result: stopping it is cancelling it.
+    const stops = [hooks.stopSignal, hooks.cancelSignal].filter((s): s is AbortSignal => s !== undefined);
+    const model = await runner.fit(view, config.params, {
+      signal: stops.length > 0 ? AbortSignal.any(stops) : undefined,
+      onProgress: (p) => hooks.onProgress?.({ phase: p.phase, fraction: p.fraction, etaSeconds: null }),
+    });
+    return { model, epochsCompleted: 0, stopped: false };
+  }
+  const trainer = runner.createTrainer(view, config.params, config.seed);
   const signals = [hooks.stopSignal, hooks.cancelSignal].filter((s): s is AbortSignal => s !== undefined);
   const epochTestImages = hooks.epochTestImages ?? 1000;
   try {
     const loop = await runTraining(trainer, view, {
-      epochs: config.epochs,
+      epochs: epochsOf(config),
       control: { stopSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined, waitWhilePaused: hooks.waitWhilePaused },
       onSteps: hooks.onSteps,
       onProgress: hooks.onProgress,
@@ -74,27 +126,27 @@ export async function trainAndEvaluate(
         hooks.onEpoch?.({ ...point, test: test && { zslTop1: test.zslTop1, h: test.h } });
       },
     });
-    if (hooks.cancelSignal?.aborted) throw new CancelledError('Training was cancelled.');
-    hooks.onProgress?.({ phase: 'Evaluating on the test images', fraction: 1, etaSeconds: null });
-    const evaluation = await evaluateModel(trainer.model, dataset, split, { gamma: config.gamma, signal: hooks.cancelSignal });
-    return {
-      model: trainer.model,
-      run: {
-        method: config.method,
-        split: split.name,
-        backend,
-        config,
-        evaluation,
-        epochsCompleted: loop.epochsCompleted,
-        stopped: loop.stopped,
-        seconds: (performance.now() - started) / 1000,
-        classNames: dataset.classNames,
-      },
-    };
+    return { model: trainer.model, epochsCompleted: loop.epochsCompleted, stopped: loop.stopped };
   } catch (error) {
     trainer.model.dispose();
     throw error;
   } finally {
     trainer.dispose();
   }
+}
+
+/** γ for GZSL: none, fixed, or chosen on held-out seen classes (the method is fitted again on the rest). */
+async function calibrate(view: TrainingView, config: TrainConfig, hooks: RunHooks): Promise<number> {
+  if (config.calibration === 'none') return 0;
+  if (config.calibration === 'fixed') return config.gamma;
+  const runner = RUNNERS[config.method];
+  const fit =
+    runner.family === 'closed-form'
+      ? (sub: TrainingView, signal?: AbortSignal) => runner.fit(sub, config.params, { signal })
+      : fitByTraining((sub) => runner.createTrainer(sub, config.params, config.seed), epochsOf(config));
+  const choice = await chooseGamma(view, fit, {
+    signal: hooks.cancelSignal,
+    onProgress: (p) => hooks.onProgress?.({ phase: `${p.phase} (calibrating ${METHOD_INFO[config.method].label})`, fraction: p.fraction, etaSeconds: null }),
+  });
+  return choice.gamma;
 }

@@ -50,9 +50,15 @@ export async function rankClasses(
   const k = Math.min(options.k, candidates.length);
   const chunkRows = options.chunkRows ?? 2048;
   const out = new Int32Array(n * options.k).fill(-1);
-  const prototypes = tf.tidy(() =>
-    model.embedClasses(tf.tensor2d(candidateAttributes, [candidates.length, candidateAttributes.length / candidates.length])),
-  );
+  const attributes = tf.tensor2d(candidateAttributes, [candidates.length, candidateAttributes.length / candidates.length]);
+  let prototypes: tf.Tensor2D;
+  try {
+    prototypes = model.prepareClasses
+      ? await model.prepareClasses(attributes, { signal: options.signal })
+      : tf.tidy(() => model.embedClasses(attributes));
+  } finally {
+    attributes.dispose();
+  }
   const offset = options.calibration
     ? tf.tensor2d(options.calibration.seenMask.map((seen) => (seen ? -options.calibration!.gamma : 0)), [1, candidates.length])
     : null;

@@ -1,36 +1,95 @@
-/** Training settings, Train / Pause / Resume / Stop, progress with time left, and the live charts. */
-import type { ReactNode } from 'react';
-import { METHOD_INFO } from '../core/methods/catalog.ts';
+/** Method and settings (built from the catalog's table), Train / Pause / Resume / Stop, progress and live charts. */
+import { METHOD_INFO, METHOD_NAMES, type MethodName, type ParamSpec } from '../core/methods/catalog.ts';
 import type { TrainConfig } from '../worker/protocol.ts';
 import { useAppState, useController } from './context.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { TrainingCharts } from './TrainingCharts.tsx';
 
-function NumberField(props: {
-  label: string;
-  field: keyof TrainConfig;
-  step?: number;
-  min?: number;
-  max?: number;
-  hint?: ReactNode;
-}) {
-  const value = useAppState((s) => s.config[props.field]);
-  const busy = useAppState((s) => s.status !== 'idle');
+function ParamField({ spec, disabled }: { spec: ParamSpec; disabled: boolean }) {
+  const value = useAppState((s) => s.config.params[spec.key] ?? spec.default);
   const controller = useController();
   return (
-    <label className="field">
-      <span>{props.label}</span>
-      <input
-        type="number"
-        name={props.field}
-        value={String(value)}
-        step={props.step ?? 1}
-        min={props.min}
-        max={props.max}
-        disabled={busy}
-        onChange={(e) => controller.updateConfig({ [props.field]: Number(e.target.value) })}
-      />
+    <label className="field" title={spec.help}>
+      <span>{spec.label}</span>
+      {spec.kind === 'choice' ? (
+        <select name={spec.key} value={String(value)} disabled={disabled} onChange={(e) => controller.updateParam(spec.key, e.target.value)}>
+          {Object.entries(spec.choices!).map(([key, text]) => (
+            <option key={key} value={key}>
+              {text}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          type="number"
+          name={spec.key}
+          value={String(value)}
+          min={spec.min}
+          max={spec.max}
+          step={spec.kind === 'int' ? 1 : 'any'}
+          disabled={disabled}
+          onChange={(e) => controller.updateParam(spec.key, Number(e.target.value))}
+        />
+      )}
     </label>
+  );
+}
+
+function CommonFields({ config, disabled }: { config: TrainConfig; disabled: boolean }) {
+  const controller = useController();
+  const dataset = useAppState((s) => s.dataset);
+  const trained = METHOD_INFO[config.method].family === 'trained';
+  return (
+    <>
+      <label className="field">
+        <span>Split</span>
+        <select name="split" value={config.split} disabled={disabled} onChange={(e) => controller.updateConfig({ split: e.target.value })}>
+          {(dataset?.splits ?? []).map((s) => (
+            <option key={s.name} value={s.name} title={s.description}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Seed</span>
+        <input type="number" name="seed" value={config.seed} step={1} disabled={disabled} onChange={(e) => controller.updateConfig({ seed: Number(e.target.value) })} />
+      </label>
+      {trained && (
+        <label className="field" title="Share of the seen training images held out for the validation curves.">
+          <span>Validation share</span>
+          <input
+            type="number"
+            name="validationFraction"
+            value={config.validationFraction}
+            step={0.05}
+            min={0}
+            max={0.5}
+            disabled={disabled}
+            onChange={(e) => controller.updateConfig({ validationFraction: Number(e.target.value) })}
+          />
+        </label>
+      )}
+      <label className="field" title="Calibrated stacking subtracts γ from seen-class scores in GZSL, so unseen classes get a fair chance.">
+        <span>GZSL calibration</span>
+        <select
+          name="calibration"
+          value={config.calibration}
+          disabled={disabled}
+          onChange={(e) => controller.updateConfig({ calibration: e.target.value as TrainConfig['calibration'] })}
+        >
+          <option value="none">none</option>
+          <option value="holdout">γ chosen on held-out seen classes</option>
+          <option value="fixed">fixed γ</option>
+        </select>
+      </label>
+      {config.calibration === 'fixed' && (
+        <label className="field">
+          <span>γ</span>
+          <input type="number" name="gamma" value={config.gamma} step="any" disabled={disabled} onChange={(e) => controller.updateConfig({ gamma: Number(e.target.value) })} />
+        </label>
+      )}
+    </>
   );
 }
 
@@ -42,53 +101,37 @@ export function TrainingPanel() {
   const epochsDone = useAppState((s) => s.epochs.length);
   const controller = useController();
   const idle = status === 'idle';
+  const info = METHOD_INFO[config.method];
   return (
     <section className="panel" aria-labelledby="training-title">
       <h2 id="training-title">Training</h2>
       <div className="settings">
         <label className="field">
           <span>Method</span>
-          <select
-            value={config.method}
-            disabled={!idle}
-            onChange={(e) => controller.updateConfig({ method: e.target.value as TrainConfig['method'] })}
-          >
-            {Object.values(METHOD_INFO).map((m) => (
-              <option key={m.name} value={m.name} title={m.description}>
-                {m.label}
+          <select name="method" value={config.method} disabled={!idle} onChange={(e) => controller.setMethod(e.target.value as MethodName)}>
+            {METHOD_NAMES.map((m) => (
+              <option key={m} value={m} title={METHOD_INFO[m].description}>
+                {METHOD_INFO[m].label}
               </option>
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Split</span>
-          <select value={config.split} disabled={!idle} onChange={(e) => controller.updateConfig({ split: e.target.value })}>
-            {(dataset?.splits ?? []).map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <NumberField label="Epochs" field="epochs" min={1} max={10000} />
-        <NumberField label="Batch size" field="batchSize" min={1} />
-        <NumberField label="Learning rate" field="learningRate" step={0.0001} min={0} />
-        <NumberField label="Weight decay" field="weightDecay" step={0.00001} min={0} />
-        <NumberField label="Hidden units" field="hiddenUnits" min={1} />
-        <NumberField label="Seed" field="seed" />
-        <NumberField label="Validation fraction" field="validationFraction" step={0.05} min={0} max={0.5} />
-        <NumberField label="GZSL calibration γ" field="gamma" step={0.1} />
+        {info.params.map((spec) => (
+          <ParamField key={`${config.method}-${spec.key}`} spec={spec} disabled={!idle} />
+        ))}
+        <CommonFields config={config} disabled={!idle} />
       </div>
+      <p className="hint">{info.description}</p>
       <div className="row buttons">
         <button type="button" className="primary" data-testid="train-button" disabled={!idle || !dataset} onClick={() => void controller.train()}>
-          Train
+          {info.family === 'closed-form' ? 'Fit' : 'Train'}
         </button>
         {status === 'paused' ? (
           <button type="button" data-testid="resume-button" onClick={() => controller.resume()}>
             Resume
           </button>
         ) : (
-          <button type="button" data-testid="pause-button" disabled={status !== 'running'} onClick={() => controller.pause()}>
+          <button type="button" data-testid="pause-button" disabled={status !== 'running' || info.family !== 'trained'} onClick={() => controller.pause()}>
             Pause
           </button>
         )}
@@ -96,7 +139,7 @@ export function TrainingPanel() {
           Stop
         </button>
         <span className="status" data-testid="training-status" data-epochs={epochsDone}>
-          {status === 'idle' ? 'Ready' : status === 'paused' ? 'Paused' : status === 'stopping' ? 'Stopping…' : 'Training…'}
+          {status === 'idle' ? 'Ready' : status === 'paused' ? 'Paused' : status === 'stopping' ? 'Stopping…' : 'Working…'}
         </span>
       </div>
       <ProgressBar progress={progress} testId="training-progress" />

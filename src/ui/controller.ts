@@ -3,6 +3,7 @@
  * the store with the events that come back. No heavy work happens here.
  */
 import { WorkerClient, WorkerError } from '../client/worker-client.ts';
+import { defaultParams, type MethodName, type ParamValue } from '../core/methods/catalog.ts';
 import type {
   BackendChoice,
   DroppedFile,
@@ -115,6 +116,21 @@ export class Controller {
 
   updateConfig(patch: Partial<TrainConfig>): void {
     this.store.update({ config: { ...this.store.getState().config, ...patch } });
+  }
+
+  updateParam(key: string, value: ParamValue): void {
+    const config = this.store.getState().config;
+    this.updateConfig({ params: { ...config.params, [key]: value } });
+  }
+
+  /** Switches method; each method keeps the settings it had when the user left it. */
+  setMethod(method: MethodName): void {
+    const { config, paramsByMethod } = this.store.getState();
+    const remembered = { ...paramsByMethod, [config.method]: config.params };
+    this.store.update({
+      paramsByMethod: remembered,
+      config: { ...config, method, params: remembered[method] ?? defaultParams(method) },
+    });
   }
 
   async train(): Promise<void> {

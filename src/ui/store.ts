@@ -39,6 +39,8 @@ export interface AppState {
   /** Datasets kept in this browser from earlier visits. */
   stored: StoredDatasets | null;
   config: TrainConfig;
+  /** Settings of methods the user switched away from. */
+  paramsByMethod: Partial<Record<TrainConfig['method'], TrainConfig['params']>>;
   trainingId: number | null;
   status: TrainingStatus;
   progress: Progress | null;
@@ -69,6 +71,7 @@ export class AppStore {
       semantic: { source: 'continuous', normalise: 'zscore', missing: 'keep' },
       stored: null,
       config: DEFAULT_TRAIN_CONFIG,
+      paramsByMethod: {},
       trainingId: null,
       status: 'idle',
       progress: null,

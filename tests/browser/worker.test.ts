@@ -10,7 +10,9 @@ import type { TrainConfig, WorkerEvent } from '../../src/worker/protocol.ts';
 
 const spawn = () => new Worker(new URL('../../src/worker/worker.ts', import.meta.url), { type: 'module' });
 const client = new WorkerClient(spawn);
-const small: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 1, hiddenUnits: 32, batchSize: 256, learningRate: 3e-3 };
+const small: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, params: { ...DEFAULT_TRAIN_CONFIG.params, epochs: 1, hiddenUnits: 32, batchSize: 256, learningRate: 3e-3 } };
+const withEpochs = (config: TrainConfig, epochs: number): TrainConfig => ({ ...config, params: { ...config.params, epochs } });
+const BATCH = 256;
 
 afterAll(() => client.dispose());
 
@@ -25,11 +27,11 @@ describe('the worker in a real browser', () => {
     const summary = await client.request('load-demo', { seed: 7 });
     expect(summary.classes).toBeGreaterThanOrEqual(30);
     const events: WorkerEvent[] = [];
-    const run = await client.request('train', { config: { ...small, epochs: 2 } }, { onEvent: (e) => events.push(e) });
+    const run = await client.request('train', { config: withEpochs(small, 2) }, { onEvent: (e) => events.push(e) });
     expect(run.backend).toBe('webgpu');
     expect(run.epochsCompleted).toBe(2);
     const steps = events.flatMap((e) => (e.kind === 'train-steps' ? e.points : []));
-    expect(steps.length).toBe(2 * Math.ceil((summary.splits[0]!.train * 0.9) / small.batchSize));
+    expect(steps.length).toBe(2 * Math.ceil((summary.splits[0]!.train * 0.9) / BATCH));
     expect(events.filter((e) => e.kind === 'train-epoch')).toHaveLength(2);
     expect(events.some((e) => e.kind === 'progress')).toBe(true);
     expect(run.evaluation.zslTop1).toBeGreaterThan(0);
@@ -39,7 +41,7 @@ describe('the worker in a real browser', () => {
 
   test('cancel abandons a run; a stop keeps it', async () => {
     const controller = new AbortController();
-    const cancelled = client.start('train', { config: { ...small, epochs: 1000 } }, {
+    const cancelled = client.start('train', { config: withEpochs(small, 1000) }, {
       signal: controller.signal,
       onEvent: (e) => {
         if (e.kind === 'train-steps') controller.abort();
@@ -50,7 +52,7 @@ describe('the worker in a real browser', () => {
     expect((error as WorkerError).cancelled).toBe(true);
 
     let stopSent = false;
-    const stopped = client.start('train', { config: { ...small, epochs: 1000 } }, {
+    const stopped = client.start('train', { config: withEpochs(small, 1000) }, {
       onEvent: (e) => {
         if (e.kind === 'train-steps' && !stopSent) {
           stopSent = true;

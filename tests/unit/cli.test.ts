@@ -20,7 +20,7 @@ describe('parseArgs', () => {
       source: 'demo',
       json: true,
       backend: 'cpu',
-      config: { method: 'seed', epochs: 3, seed: 9, learningRate: 0.01, split: 'demo' },
+      config: { method: 'seed', seed: 9, split: 'demo', params: { epochs: 3, learningRate: 0.01 } },
     });
   });
 
@@ -34,7 +34,8 @@ describe('parseArgs', () => {
     [['train', 'demo', '--epochs'], /--epochs needs a value/],
     [['train', 'demo', '--epochs', 'many'], /--epochs expects a number, got "many"/],
     [['train', 'demo', '--backend', 'tpu'], /unknown backend "tpu"/],
-    [['train', 'demo', '--method', 'magic'], /method.*expected one of/],
+    [['train', 'demo', '--method', 'magic'], /unknown method "magic"/],
+    [['train', 'demo', '--margin', '2'], /--margin is not a setting of seed/],
     [['train', 'demo', '--colour', 'red'], /unknown option --colour/],
   ])('rejects %j with a sentence', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
@@ -65,7 +66,7 @@ describe('npm run zsl', () => {
   test('--help lists the methods', async () => {
     const { stdout } = await zsl('--help');
     expect(stdout).toMatch(/--method <name>/);
-    expect(stdout).toMatch(/seed\s+Seed/);
+    for (const method of ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
   });
 });
 
@@ -104,5 +105,22 @@ describe('npm run zsl on release files', () => {
     expect(error.code).toBe(1);
     expect(error.stderr).toMatch(/^Error: AwA2-labels\.txt, line \d+: .*51/m);
     expect(error.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('every method from the command line', () => {
+  test.each([
+    ['eszsl', []],
+    ['sae', ['--lambda', '100']],
+    ['devise', ['--epochs', '2', '--lr', '0.01']],
+    ['ale', ['--epochs', '2', '--lr', '0.01']],
+    ['sje', ['--epochs', '2', '--lr', '0.01']],
+  ])('%s trains on the demo, calibrated, and reports its settings', async (method, extra) => {
+    const { stdout } = await zsl('train', 'demo', '--method', method, ...extra, '--calibrate', '--backend', 'cpu', '--json');
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ method, calibration: 'holdout', backend: 'cpu' });
+    expect(last.zsl_top1).toBeGreaterThan(100 / 8);
+    expect(typeof last.gamma).toBe('number');
+    expect(last.attributes).toBe('l2');
   });
 });

@@ -11,7 +11,8 @@ beforeAll(async () => {
 
 const demo = generateDemoDataset({ seed: 3, imagesPerClass: 40, featureDim: 32 });
 const split = demo.splits[0]!;
-const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 4, hiddenUnits: 64, learningRate: 3e-3, batchSize: 64 };
+const withParams = (base: TrainConfig, params: Record<string, number>): TrainConfig => ({ ...base, params: { ...base.params, ...params } });
+const config = withParams(DEFAULT_TRAIN_CONFIG, { epochs: 4, hiddenUnits: 64, learningRate: 3e-3, batchSize: 64 });
 
 describe('the seed method', () => {
   test('its loss falls and it beats chance on unseen classes', async () => {
@@ -31,7 +32,7 @@ describe('the seed method', () => {
   test('replays exactly under a seed and differs under another', async () => {
     const losses = async (seed: number) => {
       const out: number[] = [];
-      const { model } = await trainAndEvaluate(demo, split, { ...config, epochs: 1, seed }, 'cpu', {
+      const { model } = await trainAndEvaluate(demo, split, { ...withParams(config, { epochs: 1 }), seed }, 'cpu', {
         epochTestImages: 0,
         onSteps: (points) => out.push(...points.map((p) => p.loss)),
       });
@@ -48,7 +49,7 @@ describe('the seed method', () => {
 
   test('leaks no tensors across epochs', async () => {
     const counts: number[] = [];
-    const { model } = await trainAndEvaluate(demo, split, { ...config, epochs: 3 }, 'cpu', {
+    const { model } = await trainAndEvaluate(demo, split, withParams(config, { epochs: 3 }), 'cpu', {
       epochTestImages: 50,
       onEpoch: () => counts.push(tf.memory().numTensors),
     });
@@ -58,7 +59,7 @@ describe('the seed method', () => {
 
   test('stops early and keeps the model trained so far', async () => {
     const stop = new AbortController();
-    const { model, run } = await trainAndEvaluate(demo, split, { ...config, epochs: 50 }, 'cpu', {
+    const { model, run } = await trainAndEvaluate(demo, split, withParams(config, { epochs: 50 }), 'cpu', {
       epochTestImages: 0,
       stopSignal: stop.signal,
       onEpoch: (p) => {
@@ -95,15 +96,27 @@ describe('validateTrainConfig', () => {
     ['learningRate', 0],
     ['learningRate', Number.NaN],
     ['weightDecay', -1],
-    ['validationFraction', 0.9],
     ['hiddenUnits', 0],
+    ['margin', 1],
+  ])('rejects the setting %s = %s with a sentence naming it', (field, value) => {
+    expect(() => validateTrainConfig(withParams(DEFAULT_TRAIN_CONFIG, { [field]: value }))).toThrow(new RegExp(`variable "${field}": expected`));
+  });
+
+  test.each([
+    ['validationFraction', 0.9],
     ['seed', 0.5],
     ['method', 'nope'],
+    ['calibration', 'sometimes'],
   ])('rejects %s = %s with a sentence naming the field', (field, value) => {
     expect(() => validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, [field]: value })).toThrow(new RegExp(`variable "${field}": expected`));
   });
 
+  test('fills settings left out with the method defaults', () => {
+    const filled = validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, method: 'eszsl', params: { featureReg: 10 } });
+    expect(filled.params).toEqual({ featureReg: 10, attributeReg: 1, attributes: 'l2' });
+  });
+
   test('accepts the defaults', () => {
-    expect(validateTrainConfig(DEFAULT_TRAIN_CONFIG)).toBe(DEFAULT_TRAIN_CONFIG);
+    expect(validateTrainConfig(DEFAULT_TRAIN_CONFIG)).toEqual(DEFAULT_TRAIN_CONFIG);
   });
 });

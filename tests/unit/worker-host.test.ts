@@ -12,7 +12,8 @@ beforeAll(async () => {
 /** A request without its id (Omit distributed over the union). */
 type NewRequest = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
-const fast: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 2, hiddenUnits: 32, learningRate: 3e-3, batchSize: 128 };
+const fast: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, params: { ...DEFAULT_TRAIN_CONFIG.params, epochs: 2, hiddenUnits: 32, learningRate: 3e-3, batchSize: 128 } };
+const withEpochs = (config: TrainConfig, epochs: number): TrainConfig => ({ ...config, params: { ...config.params, epochs } });
 
 function harness() {
   const events: WorkerEvent[] = [];
@@ -83,13 +84,13 @@ describe('worker host', () => {
     const h = harness();
     h.request({ kind: 'init', backend: 'cpu' });
     h.request({ kind: 'load-demo', seed: 5 });
-    const stopped = h.request({ kind: 'train', config: { ...fast, epochs: 500 } });
+    const stopped = h.request({ kind: 'train', config: withEpochs(fast, 500) });
     await h.until((e) => e.kind === 'train-steps' && e.id === stopped);
     h.send({ kind: 'control', target: stopped, action: 'stop' });
     const stoppedResult = await h.done(stopped);
     expect(stoppedResult).toMatchObject({ kind: 'result', result: { stopped: true } });
 
-    const cancelled = h.request({ kind: 'train', config: { ...fast, epochs: 500 } });
+    const cancelled = h.request({ kind: 'train', config: withEpochs(fast, 500) });
     await h.until((e) => e.kind === 'train-steps' && e.id === cancelled);
     h.send({ kind: 'control', target: cancelled, action: 'cancel' });
     expect(await h.done(cancelled)).toMatchObject({ kind: 'error', cancelled: true });
@@ -99,7 +100,7 @@ describe('worker host', () => {
     const h = harness();
     h.request({ kind: 'init', backend: 'cpu' });
     h.request({ kind: 'load-demo', seed: 5 });
-    const id = h.request({ kind: 'train', config: { ...fast, epochs: 3 } });
+    const id = h.request({ kind: 'train', config: withEpochs(fast, 3) });
     await h.until((e) => e.kind === 'train-steps' && e.id === id);
     h.send({ kind: 'control', target: id, action: 'pause' });
     await h.until((e) => e.kind === 'paused' && e.paused);
@@ -118,7 +119,7 @@ describe('worker host', () => {
     h.request({ kind: 'load-demo', seed: 5 });
     const badSplit = await h.done(h.request({ kind: 'train', config: { ...fast, split: 'ps' } }));
     expect(badSplit).toMatchObject({ kind: 'error', message: expect.stringMatching(/no split "ps"; it has: demo/) });
-    const badConfig = await h.done(h.request({ kind: 'train', config: { ...fast, epochs: -1 } }));
+    const badConfig = await h.done(h.request({ kind: 'train', config: withEpochs(fast, -1) }));
     expect(badConfig).toMatchObject({ kind: 'error', message: expect.stringMatching(/epochs.*expected a whole number/) });
     const noModel = await h.done(h.request({ kind: 'classify-features', features: new Float32Array(128), featureDim: 128, k: 1, scope: 'all' }));
     expect(noModel).toMatchObject({ kind: 'error', message: expect.stringMatching(/No model is trained yet/) });

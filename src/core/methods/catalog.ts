@@ -1,91 +1,185 @@
 /**
- * The methods the app can train: names, labels, settings, defaults and their
- * validation. No tfjs here, so the page can build its forms without loading
- * TensorFlow.js; the trainers live in registry.ts.
+ * The methods the app can train, as one typed table: names, labels, their
+ * settings with defaults and bounds, and validation. The UI builds its forms
+ * from it, the CLI its flags, the worker its runs. No tfjs here, so the page can
+ * read it without loading TensorFlow.js; the runners live in registry.ts.
  */
 import { ZslError } from '../errors.ts';
 
-export type MethodName = 'seed';
+export type MethodName = 'seed' | 'eszsl' | 'sae' | 'devise' | 'ale' | 'sje';
+export type ParamValue = number | string;
 
-export interface TrainConfig {
-  method: MethodName;
-  split: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  weightDecay: number;
-  seed: number;
-  /** Fraction of the seen training images held out for the validation curves. */
-  validationFraction: number;
-  hiddenUnits: number;
-  /** Calibrated-stacking constant for GZSL (0 = none). */
-  gamma: number;
+export interface ParamSpec {
+  key: string;
+  label: string;
+  /** Command-line flag, without the leading dashes. */
+  flag: string;
+  kind: 'int' | 'float' | 'choice';
+  default: ParamValue;
+  min?: number;
+  max?: number;
+  choices?: Record<string, string>;
+  help?: string;
 }
-
-export interface SeedConfig {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  weightDecay: number;
-  clipValue: number;
-  hiddenUnits: number;
-  inputDropout: number;
-  hiddenDropout: number;
-  seed: number;
-}
-
-export const SEED_DEFAULTS: SeedConfig = {
-  epochs: 8,
-  batchSize: 64,
-  learningRate: 1e-4,
-  weightDecay: 9e-5,
-  clipValue: 5,
-  hiddenUnits: 1024,
-  inputDropout: 0.3,
-  hiddenDropout: 0.5,
-  seed: 1,
-};
 
 export interface MethodInfo {
   name: MethodName;
   label: string;
+  family: 'trained' | 'closed-form';
   description: string;
+  params: ParamSpec[];
 }
+
+export type Calibration = 'none' | 'holdout' | 'fixed';
+
+export interface TrainConfig {
+  method: MethodName;
+  split: string;
+  seed: number;
+  /** Fraction of the seen training images held out for the validation curves. */
+  validationFraction: number;
+  /** GZSL calibrated stacking: none, γ chosen on held-out seen classes, or the fixed γ below. */
+  calibration: Calibration;
+  gamma: number;
+  /** The method's own settings, keyed as in its ParamSpec list. */
+  params: Record<string, ParamValue>;
+}
+
+const int = (key: string, label: string, flag: string, value: number, min: number, max: number, help?: string): ParamSpec => ({
+  key, label, flag, kind: 'int', default: value, min, max, ...(help ? { help } : {}),
+});
+const float = (key: string, label: string, flag: string, value: number, min: number, max: number, help?: string): ParamSpec => ({
+  key, label, flag, kind: 'float', default: value, min, max, ...(help ? { help } : {}),
+});
+const ATTRIBUTES: ParamSpec = {
+  key: 'attributes',
+  label: 'Class attributes',
+  flag: 'attributes',
+  kind: 'choice',
+  default: 'l2',
+  choices: { l2: 'L2 per class', dataset: 'as loaded' },
+  help: 'Closed forms and ranking losses are usually run on L2-normalised class attributes.',
+};
+const epochs = (value: number) => int('epochs', 'Epochs', 'epochs', value, 1, 10_000);
+const batchSize = int('batchSize', 'Batch size', 'batch-size', 64, 1, 65_536);
+const rankingParams = [
+  epochs(20),
+  batchSize,
+  float('learningRate', 'Learning rate', 'lr', 1e-3, 1e-7, 10),
+  float('margin', 'Margin Δ', 'margin', 1, 1e-6, 100, 'How far the true class must outscore the others.'),
+  float('weightDecay', 'Weight decay', 'weight-decay', 0, 0, 1),
+  ATTRIBUTES,
+];
 
 export const METHOD_INFO: Record<MethodName, MethodInfo> = {
   seed: {
     name: 'seed',
     label: 'Seed (semantic MLP → feature space, MSE)',
+    family: 'trained',
     description: "The original notebook's baseline: attributes are mapped into image-feature space and the nearest class wins.",
+    params: [
+      epochs(8),
+      batchSize,
+      float('learningRate', 'Learning rate', 'lr', 1e-4, 1e-7, 10),
+      float('weightDecay', 'Weight decay', 'weight-decay', 9e-5, 0, 1),
+      int('hiddenUnits', 'Hidden units', 'hidden', 1024, 1, 16_384),
+      float('inputDropout', 'Input dropout', 'input-dropout', 0.3, 0, 0.95),
+      float('hiddenDropout', 'Hidden dropout', 'hidden-dropout', 0.5, 0, 0.95),
+      float('clipValue', 'Gradient clip (value)', 'clip', 5, 1e-6, 1e6),
+    ],
+  },
+  eszsl: {
+    name: 'eszsl',
+    label: 'ESZSL (closed form)',
+    family: 'closed-form',
+    description: 'Embarrassingly simple ZSL: one regularised least-squares solve maps features to attribute space.',
+    params: [
+      float('featureReg', 'γ (feature side)', 'feature-reg', 1e3, 1e-9, 1e12),
+      float('attributeReg', 'λ (attribute side)', 'attribute-reg', 1, 1e-9, 1e12),
+      ATTRIBUTES,
+    ],
+  },
+  sae: {
+    name: 'sae',
+    label: 'SAE (semantic autoencoder, closed form)',
+    family: 'closed-form',
+    description: 'A linear encoder to attributes whose transpose decodes back to features, solved as a Sylvester equation.',
+    params: [
+      float('lambda', 'λ', 'lambda', 5e5, 1e-9, 1e12, 'Very sensitive: choose it on held-out seen classes.'),
+      { key: 'direction', label: 'Direction', flag: 'direction', kind: 'choice', default: 's2x', choices: { s2x: 'attributes → features', x2s: 'features → attributes' } },
+      ATTRIBUTES,
+    ],
+  },
+  devise: {
+    name: 'devise',
+    label: 'DeViSE (bilinear, hinge over violating classes)',
+    family: 'trained',
+    description: 'Bilinear compatibility xᵀWa trained with a ranking hinge summed over every violating class.',
+    params: rankingParams,
+  },
+  ale: {
+    name: 'ale',
+    label: 'ALE (bilinear, rank-weighted hinge)',
+    family: 'trained',
+    description: 'Bilinear compatibility with a hinge weighted by the rank of the true class.',
+    params: rankingParams,
+  },
+  sje: {
+    name: 'sje',
+    label: 'SJE (bilinear, most violating class)',
+    family: 'trained',
+    description: 'Bilinear compatibility with a structured hinge on the most violating class.',
+    params: rankingParams,
   },
 };
 
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  method: 'seed',
-  split: 'demo',
-  epochs: SEED_DEFAULTS.epochs,
-  batchSize: SEED_DEFAULTS.batchSize,
-  learningRate: SEED_DEFAULTS.learningRate,
-  weightDecay: SEED_DEFAULTS.weightDecay,
-  seed: SEED_DEFAULTS.seed,
-  validationFraction: 0.1,
-  hiddenUnits: SEED_DEFAULTS.hiddenUnits,
-  gamma: 0,
-};
+export const METHOD_NAMES = Object.keys(METHOD_INFO) as MethodName[];
 
-/** Checks a configuration and says, in one sentence, what is wrong. */
+export function defaultParams(method: MethodName): Record<string, ParamValue> {
+  return Object.fromEntries(METHOD_INFO[method].params.map((p) => [p.key, p.default]));
+}
+
+export function defaultConfig(method: MethodName = 'seed', split = 'demo'): TrainConfig {
+  return { method, split, seed: 1, validationFraction: 0.1, calibration: 'none', gamma: 0, params: defaultParams(method) };
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = defaultConfig();
+
+/** Epochs of a trained method (0 for a closed form). */
+export function epochsOf(config: TrainConfig): number {
+  return METHOD_INFO[config.method].family === 'trained' ? Number(config.params.epochs) : 0;
+}
+
+/** Checks a configuration and says, in one sentence, what is wrong; fills settings left out with defaults. */
 export function validateTrainConfig(config: TrainConfig): TrainConfig {
-  const fail = (field: string, expected: string, got: unknown) => {
+  const fail = (field: string, expected: string, got: unknown): never => {
     throw new ZslError(`expected ${expected}, got ${JSON.stringify(got)}.`, { variable: field });
   };
-  if (!(config.method in METHOD_INFO)) fail('method', `one of ${Object.keys(METHOD_INFO).join(', ')}`, config.method);
-  if (!Number.isInteger(config.epochs) || config.epochs < 1 || config.epochs > 10_000) fail('epochs', 'a whole number from 1 to 10000', config.epochs);
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 1 || config.batchSize > 65_536) fail('batchSize', 'a whole number from 1 to 65536', config.batchSize);
-  if (!(config.learningRate > 0 && config.learningRate < 10)) fail('learningRate', 'a number between 0 and 10', config.learningRate);
-  if (!(config.weightDecay >= 0 && config.weightDecay < 1)) fail('weightDecay', 'a number from 0 to 1', config.weightDecay);
+  const info = METHOD_INFO[config.method];
+  if (!info) return fail('method', `one of ${METHOD_NAMES.join(', ')}`, config.method);
   if (!Number.isInteger(config.seed)) fail('seed', 'a whole number', config.seed);
-  if (!(config.validationFraction >= 0 && config.validationFraction <= 0.5)) fail('validationFraction', 'a fraction from 0 to 0.5', config.validationFraction);
-  if (!Number.isInteger(config.hiddenUnits) || config.hiddenUnits < 1 || config.hiddenUnits > 16_384) fail('hiddenUnits', 'a whole number from 1 to 16384', config.hiddenUnits);
+  if (!(config.validationFraction >= 0 && config.validationFraction <= 0.5)) {
+    fail('validationFraction', 'a fraction from 0 to 0.5', config.validationFraction);
+  }
+  if (!['none', 'holdout', 'fixed'].includes(config.calibration)) fail('calibration', 'none, holdout or fixed', config.calibration);
   if (!Number.isFinite(config.gamma)) fail('gamma', 'a finite number', config.gamma);
-  return config;
+  const known = new Set(info.params.map((p) => p.key));
+  for (const key of Object.keys(config.params)) {
+    if (!known.has(key)) fail(key, `a setting of ${info.name} (${[...known].join(', ')})`, key);
+  }
+  const params: Record<string, ParamValue> = {};
+  for (const spec of info.params) {
+    const value = config.params[spec.key] ?? spec.default;
+    params[spec.key] = value;
+    if (spec.kind === 'choice') {
+      if (typeof value !== 'string' || !(value in spec.choices!)) fail(spec.key, `one of ${Object.keys(spec.choices!).join(', ')}`, value);
+      continue;
+    }
+    const range = `from ${spec.min} to ${spec.max}`;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min! || value > spec.max!) {
+      fail(spec.key, spec.kind === 'int' ? `a whole number ${range}` : `a number ${range}`, value);
+    }
+    if (spec.kind === 'int' && !Number.isInteger(value)) fail(spec.key, `a whole number ${range}`, value);
+  }
+  return { ...config, params };
 }

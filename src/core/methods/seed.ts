@@ -11,8 +11,19 @@ import { createRng, shuffled } from '../rng.ts';
 import type { Trainer } from '../train-loop.ts';
 import type { LabelledSubset, TrainingView } from '../training-view.ts';
 import { applyDense, createDense, type Dense } from './dense.ts';
-import type { SeedConfig } from './catalog.ts';
 import type { ZslModel } from './types.ts';
+
+export interface SeedConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  weightDecay: number;
+  clipValue: number;
+  hiddenUnits: number;
+  inputDropout: number;
+  hiddenDropout: number;
+  seed: number;
+}
 
 export class SeedModel implements ZslModel {
   readonly method = 'seed';

@@ -15,5 +15,16 @@ export interface ZslModel {
   embedFeatures(features: tf.Tensor2D): tf.Tensor2D;
   /** Class attributes (C × numAttributes) → prototypes in the common space (C × E). The caller owns the result. */
   embedClasses(attributes: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Optional asynchronous variant of embedClasses, for models that must do work
+   * per candidate set (a generative model trains its classifier on synthetic
+   * features of exactly these classes). When present, the search uses it.
+   */
+  prepareClasses?(attributes: tf.Tensor2D, options: PrepareOptions): Promise<tf.Tensor2D>;
   dispose(): void;
+}
+
+export interface PrepareOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
 }
