@@ -7,7 +7,7 @@
  * Pure TypeScript + tfjs.
  */
 import { gatherRows, type Split, type ZslDataset } from './dataset.ts';
-import { accuracyByClass, harmonicMean, perBatchAccuracy, perClassAccuracy } from './metrics.ts';
+import { accuracyByClass, confusionMatrix, harmonicMean, perBatchAccuracy, perClassAccuracy } from './metrics.ts';
 import type { ZslModel } from './methods/types.ts';
 import { rankClasses } from './search.ts';
 
@@ -24,6 +24,8 @@ export interface EvaluationResult {
   seedFigure: { top1: number; top5: number };
   /** ZSL top-1 by unseen class id. */
   perClassZsl: Array<{ classId: number; accuracy: number }>;
+  /** ZSL confusion counts over the unseen classes: rows true, columns predicted, in `classes` order. */
+  zslConfusion: { classes: number[]; matrix: number[][] };
 }
 
 export interface EvaluateOptions {
@@ -78,6 +80,10 @@ export async function evaluateModel(
       top5: perBatchAccuracy(seedRanks, 5, unseenLabels, 32, 5),
     },
     perClassZsl: [...accuracyByClass(zsl, 5, unseenLabels)].map(([classId, accuracy]) => ({ classId, accuracy })),
+    zslConfusion: {
+      classes: split.unseenClasses,
+      matrix: confusionMatrix(Int32Array.from({ length: unseenLabels.length }, (_, i) => zsl[i * 5]!), unseenLabels, split.unseenClasses),
+    },
   };
 }
 

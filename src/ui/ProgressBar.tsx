@@ -10,6 +10,7 @@ export function ProgressBar({ progress, testId }: { progress: Progress | null; t
       <div className="progress-label">
         <span>{progress.phase}</span>
         <span>
+          {progress.detail ? `${progress.detail} · ` : ''}
           {pct}%{progress.etaSeconds !== null ? ` · ${duration(progress.etaSeconds)} left` : ''}
         </span>
       </div>

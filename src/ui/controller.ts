@@ -138,8 +138,7 @@ export class Controller {
     const { id, done } = this.client.start('train', { config }, { onEvent: (event) => this.onTrainEvent(event) });
     this.store.startRun(id);
     await this.guard(async () => {
-      const run = await done;
-      this.store.update({ runs: [run, ...this.store.getState().runs] });
+      this.store.finishRun(await done);
     });
     this.store.update({ status: 'idle', trainingId: null, progress: null });
   }
@@ -156,6 +155,22 @@ export class Controller {
   stop(): void {
     this.controlRun('stop');
     this.store.update({ status: 'stopping' });
+  }
+
+  selectRun(index: number): void {
+    const { runs } = this.store.getState();
+    const run = runs[index];
+    if (run) this.store.update({ selectedRun: index, lossCurve: run.lossCurve, epochs: run.epochs });
+  }
+
+  /** The 2-D map of the current model's space (the newest run's model). */
+  async embeddingMap(maxImages = 600) {
+    try {
+      return await this.client.request('embedding-map', { maxImages });
+    } catch (error) {
+      this.store.update({ notice: { tone: 'error', text: error instanceof Error ? error.message : String(error) } });
+      return null;
+    }
   }
 
   dismissNotice(): void {

@@ -19,6 +19,12 @@ import type {
 } from '../worker/protocol.ts';
 import { downsampleMinMax, smooth, type XY } from './downsample.ts';
 
+export interface RunRecord {
+  summary: RunSummary;
+  lossCurve: AppState['lossCurve'];
+  epochs: EpochReport[];
+}
+
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'stopping';
 
 export interface Notice {
@@ -48,7 +54,10 @@ export interface AppState {
   lossCurve: Array<{ step: number; loss: number; smoothed: number }>;
   stepsSeen: number;
   epochs: EpochReport[];
-  runs: RunSummary[];
+  /** Finished runs, newest first, with their curves so a click can show them again. */
+  runs: RunRecord[];
+  /** The run whose curves and details are shown; null = the live or latest run. */
+  selectedRun: number | null;
   notice: Notice | null;
 }
 
@@ -79,6 +88,7 @@ export class AppStore {
       stepsSeen: 0,
       epochs: [],
       runs: [],
+      selectedRun: null,
       notice: null,
       ...initial,
     };
@@ -98,7 +108,12 @@ export class AppStore {
 
   startRun(id: number): void {
     this.steps = [];
-    this.update({ trainingId: id, status: 'running', progress: null, lossCurve: [], stepsSeen: 0, epochs: [], notice: null });
+    this.update({ trainingId: id, status: 'running', progress: null, lossCurve: [], stepsSeen: 0, epochs: [], notice: null, selectedRun: null });
+  }
+
+  finishRun(summary: RunSummary): void {
+    const { lossCurve, epochs, runs } = this.state;
+    this.update({ runs: [{ summary, lossCurve, epochs }, ...runs], selectedRun: 0 });
   }
 
   addSteps(points: StepPoint[]): void {

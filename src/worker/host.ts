@@ -12,9 +12,10 @@ import { generateDemoDataset } from '../core/demo-dataset.ts';
 import { CancelledError, isCancelled, toUserMessage, ZslError } from '../core/errors.ts';
 import type { ZslModel } from '../core/methods/types.ts';
 import { rankClasses } from '../core/search.ts';
-import { trainAndEvaluate } from '../core/run-method.ts';
+import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
+import { embeddingMap } from './embedding-map.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
 import type {
@@ -192,8 +193,9 @@ export function createWorkerHost(env: HostEnv) {
       }
     },
     async 'classify-features'(request) {
-      const data = requireDataset();
       if (!current) throw new ZslError('No model is trained yet: train one first.');
+      // The class attributes as the model was trained on them (e.g. L2-normalised for ESZSL).
+      const data = datasetForMethod(requireDataset(), current.run.config);
       if (request.featureDim !== data.featureDim) {
         throw new ZslError(`expected ${data.featureDim}-value feature vectors, got ${request.featureDim}.`);
       }
@@ -213,6 +215,13 @@ export function createWorkerHost(env: HostEnv) {
         },
       );
       return { topK, k: request.k, classNames: data.classNames };
+    },
+    async 'embedding-map'(request) {
+      const data = requireDataset();
+      if (!current) throw new ZslError('No model is trained yet: train one first.');
+      const methodData = datasetForMethod(data, current.run.config);
+      const points = await embeddingMap(current.model, methodData, findSplit(methodData, current.run.split), request.maxImages);
+      return { points, method: current.run.method };
     },
     async 'tensor-count'() {
       const memory = tf.memory();

@@ -6,6 +6,9 @@
 import type { BackendChoice, BackendName, SelectedBackend } from '../core/backend-names.ts';
 import type { DatasetSummary } from '../core/dataset.ts';
 import type { StoredDatasetInfo } from './dataset-cache.ts';
+import type { MapPoint } from './embedding-map.ts';
+
+export type { MapPoint };
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
 import type { EpochReport, EpochTestPoint, RunSummary } from '../core/run-method.ts';
 import type { Progress, StepPoint } from '../core/train-loop.ts';
@@ -66,6 +69,7 @@ export interface RequestMap {
     payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };
     result: { topK: Int32Array; k: number; classNames: string[] };
   };
+  'embedding-map': { payload: { maxImages: number }; result: { points: MapPoint[]; method: string } };
   'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
 }
 

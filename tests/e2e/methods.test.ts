@@ -1,0 +1,57 @@
+/**
+ * The method zoo from the page: a closed form and a ranking method, calibrated,
+ * side by side in the runs table, with their details and the published numbers.
+ */
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { launch, setField } from './browser.ts';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch({ webgpu: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('ESZSL and DeViSE train from the page and are compared with the published numbers', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+  await page.goto(inject('baseUrl'));
+  await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
+
+  await page.locator('select[name="method"]').selectOption('eszsl');
+  await page.locator('select[name="calibration"]').selectOption('holdout');
+  await page.getByTestId('train-button').click();
+  await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 120_000 }).toBe(1);
+
+  await page.locator('select[name="method"]').selectOption('devise');
+  await setField(page, 'epochs', '3');
+  await setField(page, 'learningRate', '0.01');
+  await page.getByTestId('train-button').click();
+  await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 180_000 }).toBe(2);
+
+  const rows = await page.getByTestId('run-row').allTextContents();
+  expect(rows[0]).toMatch(/^devise/);
+  expect(rows[1]).toMatch(/^eszsl.*closed form/);
+  const top1 = await page.getByTestId('run-zsl-top1').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  for (const value of top1) expect(value).toBeGreaterThan(1 / 8);
+
+  // The newest run's details: per-class bars, confusion matrix, embedding map.
+  await page.getByTestId('run-details').waitFor();
+  expect(await page.locator('[data-testid="confusion-matrix"] tbody tr').count()).toBe(8);
+  await page.getByTestId('map-button').click();
+  await expect.poll(async () => Number(await page.getByTestId('embedding-map').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(36);
+
+  // Clicking the older run shows its curves again (a closed form has none) and its details.
+  await page.getByTestId('run-row').nth(1).click();
+  await expect.poll(() => page.getByTestId('epoch-loss-chart').getAttribute('data-points')).toBe('0');
+  await page.getByTestId('run-row').nth(0).click();
+  await expect.poll(() => page.getByTestId('epoch-loss-chart').getAttribute('data-points')).toBe('3');
+
+  await page.getByRole('button', { name: /published AwA2 results/ }).click();
+  expect(await page.getByTestId('published-table').textContent()).toMatch(/TF-VAEGAN.*72\.2/);
+  await page.screenshot({ path: 'test-results/methods.png', fullPage: true });
+  await page.close();
+});
