@@ -21,7 +21,8 @@ export type Command =
   | { kind: 'train'; source: string; json: boolean; backend: BackendChoice; config: TrainConfig; demoSeed: number };
 
 const describeParam = (p: ParamSpec) =>
-  `    --${`${p.flag} <${p.kind === 'choice' ? Object.keys(p.choices!).join('|') : p.kind === 'int' ? 'n' : 'x'}>`.padEnd(28)} ${p.label} (default ${p.default})`;
+  `    --${`${p.flag} <${p.kind === 'choice' ? Object.keys(p.choices!).join('|') : p.kind === 'int' ? 'n' : 'x'}>`.padEnd(28)} ${p.label} (default ${p.default}` +
+  `${p.grid ? `; --tune ${p.key} tries ${p.grid.join(', ')}` : ''})`;
 
 export const USAGE = `Zero-Shot Studio command line
 
@@ -37,6 +38,7 @@ Options for train:
   --val-fraction <x>          seen training images held out for the validation curves (default 0.1)
   --calibrate                 GZSL calibrated stacking, γ chosen on held-out seen classes
   --calibration-gamma <x>     GZSL calibrated stacking with this fixed γ
+  --tune <a,b>                choose these settings by a grid search on held-out seen classes
   --backend <name>            auto | ${BACKEND_ORDER.filter((b) => b !== 'webgl').join(' | ')} (default auto)
   --demo-seed <n>             seed of the generated demo dataset (default 7)
   --json                      print one JSON object as the last line
@@ -75,6 +77,7 @@ export function parseArgs(argv: string[]): Command {
     if (spec) config.params[spec.key] = spec.kind === 'choice' ? value : toNumber(flag, value);
     else if (flag === '--method') continue;
     else if (flag === '--split') config.split = value;
+    else if (flag === '--tune') config.tune = value.split(',').map((key) => key.trim()).filter(Boolean);
     else if (flag === '--seed') config.seed = toNumber(flag, value);
     else if (flag === '--val-fraction') config.validationFraction = toNumber(flag, value);
     else if (flag === '--calibration-gamma') {

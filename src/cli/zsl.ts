@@ -63,6 +63,10 @@ async function run(command: Command): Promise<void> {
       ),
   });
   model.dispose();
+  if (run.tuning) {
+    for (const t of run.tuning.tried) log(`held-out ZSL top-1 ${pct(t.heldOutTop1)}% with ${run.config.tune.map((k) => `${k} ${t.params[k]}`).join(', ')}`);
+    log(`Chosen on held-out seen classes: ${run.config.tune.map((k) => `${k} ${run.tuning!.chosen[k]}`).join(', ')}`);
+  }
   const e = run.evaluation;
   const summary = {
     method: run.method,
@@ -81,6 +85,7 @@ async function run(command: Command): Promise<void> {
     seed: run.config.seed,
     validation_fraction: run.config.validationFraction,
     ...snakeCase(run.config.params),
+    ...(run.tuning ? { tuned: run.config.tune } : {}),
   };
   if (command.json) console.log(JSON.stringify(summary));
   else {

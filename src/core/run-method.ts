@@ -6,11 +6,19 @@
  * tfjs only: no DOM.
  */
 import type { BackendName } from './backend-names.ts';
-import { chooseGamma, fitByTraining } from './calibration.ts';
+import { chooseGamma, fitByTraining, selectByHoldout } from './calibration.ts';
 import type { Split, ZslDataset } from './dataset.ts';
 import { CancelledError } from './errors.ts';
 import { evaluateModel, type EvaluationResult } from './evaluate.ts';
-import { epochsOf, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from './methods/catalog.ts';
+import {
+  epochsOf,
+  gridCandidates,
+  METHOD_INFO,
+  validateTrainConfig,
+  type MethodName,
+  type ParamValue,
+  type TrainConfig,
+} from './methods/catalog.ts';
 import { RUNNERS } from './methods/registry.ts';
 import type { ZslModel } from './methods/types.ts';
 import { l2Rows } from './semantic.ts';
@@ -31,6 +39,8 @@ export interface RunSummary {
   backend: BackendName;
   config: TrainConfig;
   evaluation: EvaluationResult;
+  /** Settings chosen on held-out seen classes, with the held-out ZSL top-1 of every combination tried. */
+  tuning: { chosen: Record<string, ParamValue>; tried: Array<{ params: Record<string, ParamValue>; heldOutTop1: number }> } | null;
   /** The γ used for GZSL and where it came from. */
   calibration: { mode: TrainConfig['calibration']; gamma: number };
   epochsCompleted: number;
@@ -66,10 +76,12 @@ export async function trainAndEvaluate(
   backend: BackendName,
   hooks: RunHooks = {},
 ): Promise<{ model: ZslModel; run: RunSummary }> {
-  const config = validateTrainConfig(rawConfig);
   const started = performance.now();
+  let config = validateTrainConfig(rawConfig);
   const dataset = datasetForMethod(original, config);
   const view = makeTrainingView(dataset, split, { validationFraction: config.validationFraction, seed: config.seed });
+  const tuning = config.tune.length > 0 ? await tune(view, config, hooks) : null;
+  if (tuning) config = { ...config, params: tuning.chosen };
   const fitted = await fitModel(view, dataset, split, config, hooks);
   const { model } = fitted;
   try {
@@ -85,6 +97,7 @@ export async function trainAndEvaluate(
         backend,
         config,
         evaluation,
+        tuning,
         calibration: { mode: config.calibration, gamma },
         epochsCompleted: fitted.epochsCompleted,
         stopped: fitted.stopped,
@@ -135,16 +148,28 @@ async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, c
   }
 }
 
+/** Fits the method on the kept seen classes for every grid combination; the best held-out ZSL top-1 wins. */
+async function tune(view: TrainingView, config: TrainConfig, hooks: RunHooks): Promise<NonNullable<RunSummary['tuning']>> {
+  const selection = await selectByHoldout(view, gridCandidates(config), (sub, params, signal) => fitOn(sub, { ...config, params }, signal), {
+    signal: hooks.cancelSignal,
+    onProgress: (p) => hooks.onProgress?.({ phase: `Choosing settings on held-out seen classes: ${p.phase.toLowerCase()}`, fraction: p.fraction, etaSeconds: null }),
+  });
+  return { chosen: selection.best, tried: selection.scores.map((s) => ({ params: s.candidate, heldOutTop1: s.zslTop1 })) };
+}
+
+/** Fits a method without curves, for the searches on held-out classes. */
+function fitOn(view: TrainingView, config: TrainConfig, signal?: AbortSignal): Promise<ZslModel> {
+  const runner = RUNNERS[config.method];
+  return runner.family === 'closed-form'
+    ? runner.fit(view, config.params, { signal })
+    : fitByTraining((sub) => runner.createTrainer(sub, config.params, config.seed), epochsOf(config))(view, signal);
+}
+
 /** γ for GZSL: none, fixed, or chosen on held-out seen classes (the method is fitted again on the rest). */
 async function calibrate(view: TrainingView, config: TrainConfig, hooks: RunHooks): Promise<number> {
   if (config.calibration === 'none') return 0;
   if (config.calibration === 'fixed') return config.gamma;
-  const runner = RUNNERS[config.method];
-  const fit =
-    runner.family === 'closed-form'
-      ? (sub: TrainingView, signal?: AbortSignal) => runner.fit(sub, config.params, { signal })
-      : fitByTraining((sub) => runner.createTrainer(sub, config.params, config.seed), epochsOf(config));
-  const choice = await chooseGamma(view, fit, {
+  const choice = await chooseGamma(view, (sub, signal) => fitOn(sub, config, signal), {
     signal: hooks.cancelSignal,
     onProgress: (p) => hooks.onProgress?.({ phase: `${p.phase} (calibrating ${METHOD_INFO[config.method].label})`, fraction: p.fraction, etaSeconds: null }),
   });

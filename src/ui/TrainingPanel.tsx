@@ -7,10 +7,26 @@ import { TrainingCharts } from './TrainingCharts.tsx';
 
 function ParamField({ spec, disabled }: { spec: ParamSpec; disabled: boolean }) {
   const value = useAppState((s) => s.config.params[spec.key] ?? spec.default);
+  const tuned = useAppState((s) => s.config.tune.includes(spec.key));
   const controller = useController();
   return (
     <label className="field" title={spec.help}>
-      <span>{spec.label}</span>
+      <span>
+        {spec.label}
+        {spec.grid && (
+          <span className="tune" title={`Try ${spec.grid.join(', ')} on held-out seen classes and keep the best`}>
+            {' '}
+            <input
+              type="checkbox"
+              name={`tune-${spec.key}`}
+              checked={tuned}
+              disabled={disabled}
+              onChange={(e) => controller.setTuned(spec.key, e.target.checked)}
+            />{' '}
+            search
+          </span>
+        )}
+      </span>
       {spec.kind === 'choice' ? (
         <select name={spec.key} value={String(value)} disabled={disabled} onChange={(e) => controller.updateParam(spec.key, e.target.value)}>
           {Object.entries(spec.choices!).map(([key, text]) => (
@@ -27,7 +43,7 @@ function ParamField({ spec, disabled }: { spec: ParamSpec; disabled: boolean }) 
           min={spec.min}
           max={spec.max}
           step={spec.kind === 'int' ? 1 : 'any'}
-          disabled={disabled}
+          disabled={disabled || tuned}
           onChange={(e) => controller.updateParam(spec.key, Number(e.target.value))}
         />
       )}

@@ -123,13 +123,18 @@ export class Controller {
     this.updateConfig({ params: { ...config.params, [key]: value } });
   }
 
+  setTuned(key: string, on: boolean): void {
+    const { tune } = this.store.getState().config;
+    this.updateConfig({ tune: on ? [...new Set([...tune, key])] : tune.filter((k) => k !== key) });
+  }
+
   /** Switches method; each method keeps the settings it had when the user left it. */
   setMethod(method: MethodName): void {
     const { config, paramsByMethod } = this.store.getState();
     const remembered = { ...paramsByMethod, [config.method]: config.params };
     this.store.update({
       paramsByMethod: remembered,
-      config: { ...config, method, params: remembered[method] ?? defaultParams(method) },
+      config: { ...config, method, params: remembered[method] ?? defaultParams(method), tune: [] },
     });
   }
 

@@ -124,3 +124,15 @@ describe('every method from the command line', () => {
     expect(last.attributes).toBe('l2');
   });
 });
+
+test('--tune chooses settings on held-out seen classes and reports them', async () => {
+  const { stdout, stderr } = await zsl('train', 'demo', '--method', 'eszsl', '--tune', 'featureReg,attributeReg', '--backend', 'cpu', '--json');
+  const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+  expect(last.tuned).toEqual(['featureReg', 'attributeReg']);
+  expect([1e1, 1e2, 1e3, 1e4]).toContain(last.feature_reg);
+  expect([0.1, 1, 10]).toContain(last.attribute_reg);
+  expect(stderr.match(/held-out ZSL top-1/g)).toHaveLength(12); // 4 × 3 combinations
+  await expect(zsl('train', 'demo', '--method', 'eszsl', '--tune', 'attributes')).rejects.toMatchObject({
+    stderr: expect.stringMatching(/variable "tune": expected settings of eszsl that can be searched \(featureReg, attributeReg\)/),
+  });
+});

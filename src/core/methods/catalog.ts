@@ -20,6 +20,8 @@ export interface ParamSpec {
   max?: number;
   choices?: Record<string, string>;
   help?: string;
+  /** Values tried when the user asks to choose this setting on held-out seen classes. */
+  grid?: number[];
 }
 
 export interface MethodInfo {
@@ -43,6 +45,8 @@ export interface TrainConfig {
   gamma: number;
   /** The method's own settings, keyed as in its ParamSpec list. */
   params: Record<string, ParamValue>;
+  /** Settings chosen by a grid search on held-out seen classes (never on test classes) before the final fit. */
+  tune: string[];
 }
 
 const int = (key: string, label: string, flag: string, value: number, min: number, max: number, help?: string): ParamSpec => ({
@@ -60,13 +64,14 @@ const ATTRIBUTES: ParamSpec = {
   choices: { l2: 'L2 per class', dataset: 'as loaded' },
   help: 'Closed forms and ranking losses are usually run on L2-normalised class attributes.',
 };
+const withGrid = (spec: ParamSpec, grid: number[]): ParamSpec => ({ ...spec, grid });
 const epochs = (value: number) => int('epochs', 'Epochs', 'epochs', value, 1, 10_000);
 const batchSize = int('batchSize', 'Batch size', 'batch-size', 64, 1, 65_536);
 const rankingParams = [
   epochs(20),
   batchSize,
-  float('learningRate', 'Learning rate', 'lr', 1e-3, 1e-7, 10),
-  float('margin', 'Margin Δ', 'margin', 1, 1e-6, 100, 'How far the true class must outscore the others.'),
+  withGrid(float('learningRate', 'Learning rate', 'lr', 1e-3, 1e-7, 10), [1e-3, 3e-3, 1e-2]),
+  withGrid(float('margin', 'Margin Δ', 'margin', 1, 1e-6, 100, 'How far the true class must outscore the others.'), [0.1, 1]),
   float('weightDecay', 'Weight decay', 'weight-decay', 0, 0, 1),
   ATTRIBUTES,
 ];
@@ -80,7 +85,7 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
     params: [
       epochs(8),
       batchSize,
-      float('learningRate', 'Learning rate', 'lr', 1e-4, 1e-7, 10),
+      withGrid(float('learningRate', 'Learning rate', 'lr', 1e-4, 1e-7, 10), [1e-4, 3e-4, 1e-3]),
       float('weightDecay', 'Weight decay', 'weight-decay', 9e-5, 0, 1),
       int('hiddenUnits', 'Hidden units', 'hidden', 1024, 1, 16_384),
       float('inputDropout', 'Input dropout', 'input-dropout', 0.3, 0, 0.95),
@@ -94,8 +99,8 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
     family: 'closed-form',
     description: 'Embarrassingly simple ZSL: one regularised least-squares solve maps features to attribute space.',
     params: [
-      float('featureReg', 'γ (feature side)', 'feature-reg', 1e3, 1e-9, 1e12),
-      float('attributeReg', 'λ (attribute side)', 'attribute-reg', 1, 1e-9, 1e12),
+      withGrid(float('featureReg', 'γ (feature side)', 'feature-reg', 1e3, 1e-9, 1e12), [1e1, 1e2, 1e3, 1e4]),
+      withGrid(float('attributeReg', 'λ (attribute side)', 'attribute-reg', 1, 1e-9, 1e12), [1e-1, 1, 1e1]),
       ATTRIBUTES,
     ],
   },
@@ -105,7 +110,7 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
     family: 'closed-form',
     description: 'A linear encoder to attributes whose transpose decodes back to features, solved as a Sylvester equation.',
     params: [
-      float('lambda', 'λ', 'lambda', 5e5, 1e-9, 1e12, 'Very sensitive: choose it on held-out seen classes.'),
+      withGrid(float('lambda', 'λ', 'lambda', 5e5, 1e-9, 1e12, 'Very sensitive: choose it on held-out seen classes.'), [1e1, 1e2, 1e3, 1e4, 1e5, 5e5]),
       { key: 'direction', label: 'Direction', flag: 'direction', kind: 'choice', default: 's2x', choices: { s2x: 'attributes → features', x2s: 'features → attributes' } },
       ATTRIBUTES,
     ],
@@ -140,7 +145,7 @@ export function defaultParams(method: MethodName): Record<string, ParamValue> {
 }
 
 export function defaultConfig(method: MethodName = 'seed', split = 'demo'): TrainConfig {
-  return { method, split, seed: 1, validationFraction: 0.1, calibration: 'none', gamma: 0, params: defaultParams(method) };
+  return { method, split, seed: 1, validationFraction: 0.1, calibration: 'none', gamma: 0, params: defaultParams(method), tune: [] };
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = defaultConfig();
@@ -181,5 +186,20 @@ export function validateTrainConfig(config: TrainConfig): TrainConfig {
     }
     if (spec.kind === 'int' && !Number.isInteger(value)) fail(spec.key, `a whole number ${range}`, value);
   }
-  return { ...config, params };
+  const tune = config.tune ?? [];
+  for (const key of tune) {
+    if (!info.params.find((p) => p.key === key)?.grid) {
+      const searchable = info.params.filter((p) => p.grid).map((p) => p.key);
+      fail('tune', `settings of ${info.name} that can be searched (${searchable.join(', ') || 'none'})`, key);
+    }
+  }
+  return { ...config, params, tune };
+}
+
+/** Every combination of the grids of the tuned settings, on top of `params`. */
+export function gridCandidates(config: TrainConfig): Array<Record<string, ParamValue>> {
+  const specs = METHOD_INFO[config.method].params.filter((p) => config.tune.includes(p.key) && p.grid);
+  let out: Array<Record<string, ParamValue>> = [{ ...config.params }];
+  for (const spec of specs) out = out.flatMap((base) => spec.grid!.map((value) => ({ ...base, [spec.key]: value })));
+  return out;
 }
