@@ -69,3 +69,28 @@ function safeList(dir: string): string[] {
     return [];
   }
 }
+
+/**
+ * Records every request the page and its worker make, and every CSP violation,
+ * so a test can prove that nothing leaves the page's origin.
+ */
+export async function watchEgress(page: Page): Promise<{ requests: string[]; violations: () => Promise<string[]> }> {
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('websocket', (socket) => requests.push(socket.url()));
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return {
+    requests,
+    violations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+  };
+}
+
+/** Requests that left the origin of `baseUrl` (data: and blob: URLs stay on the machine). */
+export function foreignRequests(requests: string[], baseUrl: string): string[] {
+  const origin = new URL(baseUrl).origin;
+  return requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
+}

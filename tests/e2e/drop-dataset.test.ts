@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { makeFixture } from '../unit/io/helpers/fixtures.ts';
-import { launch, setField } from './browser.ts';
+import { foreignRequests, launch, setField, watchEgress } from './browser.ts';
 
 let browser: Browser;
 
@@ -35,8 +35,12 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   const fixture = makeFixture();
   const folder = writeRelease(fixture.text);
   const page = await browser.newPage();
+  const egress = await watchEgress(page);
   await page.goto(inject('baseUrl'));
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 }); // the demo first
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toMatch(/default-src 'self'/);
+  expect(csp).toMatch(/connect-src 'self'/);
 
   await page.getByTestId('folder-input').setInputFiles(folder);
   await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toBe('AwA2 text release');
@@ -76,5 +80,12 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   await page.getByTestId('load-button').click();
   await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/AwA2-features\.txt, line 7: .*oops/);
   expect(await page.getByTestId('dataset-images').textContent()).toBe(String(fixture.labels.length));
+
+  // The whole session (load, drop, parse, store, reload, train) stayed on this machine.
+  expect(egress.requests.length).toBeGreaterThan(3);
+  expect(foreignRequests(egress.requests, inject('baseUrl'))).toEqual([]);
+  expect(await egress.violations()).toEqual([]);
+  // Dropped files are read locally: no request ever carried their names.
+  expect(egress.requests.filter((url) => /AwA2-|classes\.txt|predicate/.test(url))).toEqual([]);
   await page.close();
 });
