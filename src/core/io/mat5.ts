@@ -46,8 +46,22 @@ export interface MatFile {
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** Parses a whole MAT v5 file held in memory. */
+/** Cells inside cells deeper than this are refused: real files nest one or two levels. */
+export const MAX_NESTING = 32;
+
+/** Parses a whole MAT v5 file held in memory; anything malformed becomes a ZslError naming the file. */
 export function readMat5(bytes: Uint8Array, file: string): MatFile {
+  try {
+    return readMat5Unchecked(bytes, file);
+  } catch (error) {
+    if (error instanceof ZslError) throw error;
+    // A corrupt length or offset can still reach past a buffer; say so instead of crashing.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ZslError(`the file is corrupt (${reason}); expected a MATLAB 5.0 MAT-file. Download it again.`, { file });
+  }
+}
+
+function readMat5Unchecked(bytes: Uint8Array, file: string): MatFile {
   const headerText = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(116, bytes.length)));
   const isHdf5 = bytes.length >= 520 && HDF5_SIGNATURE.every((b, i) => bytes[512 + i] === b);
   if (/^MATLAB 7\.3/.test(headerText) || isHdf5) {
@@ -165,7 +179,10 @@ class ElementReader {
   }
 
   /** Parses the body of a miMATRIX element of `size` bytes starting at `start`. */
-  matrix(start: number, size: number, variable: string): MatValue {
+  matrix(start: number, size: number, variable: string, depth = 0): MatValue {
+    if (depth > MAX_NESTING) {
+      throw new ZslError(`cells are nested more than ${MAX_NESTING} levels deep; expected a flat array or a cell of strings.`, { file: this.file, variable });
+    }
     const end = start + size;
     if (size === 0) return { kind: 'numeric', name: '', class: 'double', dims: [0, 0], logical: false, real: { type: MI.DOUBLE, bytes: new Uint8Array(0), count: 0, littleEndian: this.le } };
     const flagsTag = this.sub(start, variable, end);
@@ -188,7 +205,7 @@ class ElementReader {
       for (let k = 0; k < count; k++) {
         const t = this.sub(pos, label, end);
         if (t.type !== MI.MATRIX) throw new ZslError(`cell ${k + 1} has data type ${t.type}; expected a matrix.`, { file: this.file, variable: label });
-        cells.push(this.matrix(t.dataStart, t.size, `${label}{${k + 1}}`));
+        cells.push(this.matrix(t.dataStart, t.size, `${label}{${k + 1}}`, depth + 1));
         pos = t.next;
       }
       return { kind: 'cell', name, class: 'cell', dims, cells };
