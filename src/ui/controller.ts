@@ -28,10 +28,20 @@ export class Controller {
     };
   }
 
-  async start(backend: BackendChoice, demoSeed: number): Promise<void> {
+  /** Opens the app: the backend, then the dataset a shared link names (a demo seed or a stored dataset), else the demo. */
+  async start(backend: BackendChoice, datasetId: string | null): Promise<void> {
     await this.setBackend(backend);
-    await this.loadDemo(demoSeed);
+    const demo = /^demo-(\d+)$/.exec(datasetId ?? 'demo-7');
+    await this.loadDemo(demo ? Number(demo[1]) : 7);
     await this.refreshStored();
+    if (datasetId && !demo) {
+      if (this.store.getState().stored?.datasets.some((d) => d.id === datasetId)) await this.loadStored(datasetId);
+      else {
+        this.store.update({
+          notice: { tone: 'info', text: `The link uses the dataset "${datasetId}", which is not stored in this browser: drop its files to use it. The demo is loaded meanwhile.` },
+        });
+      }
+    }
   }
 
   async refreshStored(): Promise<void> {
@@ -93,7 +103,7 @@ export class Controller {
 
   private useDataset(dataset: LoadedDataset): void {
     const names = dataset.splits.map((s) => s.name);
-    const current = this.store.getState().config.split;
+    const current = this.store.getState().config.split; // kept when the new dataset has it (e.g. from a link)
     const split = names.includes(current) ? current : (names[0] ?? current);
     this.store.update({ dataset, config: { ...this.store.getState().config, split } });
     if (dataset.notes.length > 0) this.store.update({ notice: { tone: 'info', text: dataset.notes.join(' ') } });

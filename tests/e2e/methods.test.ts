@@ -55,3 +55,18 @@ test('ESZSL and DeViSE train from the page and are compared with the published n
   await page.screenshot({ path: 'test-results/methods.png', fullPage: true });
   await page.close();
 });
+
+test('a shared link reproduces the setup, and the address bar follows every change', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${inject('baseUrl')}?dataset=demo-3&method=eszsl&split=demo&seed=5&p.featureReg=100&calibration=holdout`);
+  await expect.poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 60_000 }).toMatch(/Demo zoo \(seed 3\)/);
+  expect(await page.locator('select[name="method"]').inputValue()).toBe('eszsl');
+  expect(await page.locator('input[name="featureReg"]').inputValue()).toBe('100');
+  expect(await page.locator('input[name="seed"]').inputValue()).toBe('5');
+  expect(await page.locator('select[name="calibration"]').inputValue()).toBe('holdout');
+
+  await setField(page, 'attributeReg', '10');
+  await expect.poll(() => new URL(page.url()).searchParams.get('p.attributeReg')).toBe('10');
+  expect(new URL(page.url()).searchParams.get('dataset')).toBe('demo-3');
+  await page.close();
+});

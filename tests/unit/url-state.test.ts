@@ -1,0 +1,29 @@
+import { expect, test } from 'vitest';
+import { defaultConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
+import { decodeSetup, encodeSetup } from '../../src/ui/url-state.ts';
+
+test('a setup survives the round trip through a link', () => {
+  const config: TrainConfig = {
+    ...defaultConfig('eszsl', 'ps'),
+    seed: 42,
+    calibration: 'fixed',
+    gamma: 0.25,
+    params: { featureReg: 100, attributeReg: 1, attributes: 'dataset' },
+    tune: ['attributeReg'],
+  };
+  const link = encodeSetup(config, 'awa2-xlsa17', 'wasm');
+  const back = decodeSetup(new URLSearchParams(link.toString()));
+  expect(back).toEqual({ dataset: 'awa2-xlsa17', backend: 'wasm', config, problems: [] });
+  // Defaults stay out of the link, so links stay short.
+  expect(link.has('p.attributeReg')).toBe(false);
+});
+
+test('bad values are dropped with a sentence, never thrown', () => {
+  const bad = decodeSetup(new URLSearchParams('method=seed&p.epochs=-4&backend=tpu'));
+  expect(bad.config).toEqual(defaultConfig('seed', 'demo'));
+  expect(bad.backend).toBeNull();
+  expect(bad.problems).toHaveLength(2);
+  expect(bad.problems.join(' ')).toMatch(/unknown backend "tpu".*epochs/);
+  expect(decodeSetup(new URLSearchParams('method=magic')).problems[0]).toMatch(/unknown method "magic"/);
+  expect(decodeSetup(new URLSearchParams('')).config).toBeNull();
+});
