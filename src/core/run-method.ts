@@ -34,6 +34,8 @@ export interface EpochTestPoint {
 export type EpochReport = EpochPoint & { test: EpochTestPoint | null };
 
 export interface RunSummary {
+  /** The dataset the run was trained on (its id: "demo-7", a stored dataset's id…). */
+  datasetId: string;
   method: MethodName;
   split: string;
   backend: BackendName;
@@ -92,6 +94,7 @@ export async function trainAndEvaluate(
     return {
       model,
       run: {
+        datasetId: original.id,
         method: config.method,
         split: split.name,
         backend,

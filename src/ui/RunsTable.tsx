@@ -5,6 +5,7 @@ import type { RunSummary } from '../worker/protocol.ts';
 import { useAppState, useController } from './context.ts';
 import { duration, percent } from './format.ts';
 import { PUBLISHED_AWA2 } from './published.ts';
+import { ResultsToolbar } from './ResultsToolbar.tsx';
 import { RunDetails } from './RunDetails.tsx';
 
 const settingsOf = (run: RunSummary) =>
@@ -20,6 +21,7 @@ export function RunsTable() {
   return (
     <section className="panel" aria-labelledby="runs-title">
       <h2 id="runs-title">Results</h2>
+      <ResultsToolbar />
       {runs.length === 0 ? (
         <p>Train a model to see its zero-shot accuracy here.</p>
       ) : (

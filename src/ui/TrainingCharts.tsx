@@ -3,11 +3,14 @@ import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AppState } from './store.ts';
 import { useDeferredAppState } from './context.ts';
+import { PngButton } from './PngButton.tsx';
 
 const LossChart = memo(function LossChart({ data }: { data: AppState['lossCurve'] }) {
   return (
     <figure className="chart" data-testid="loss-chart" data-points={data.length}>
-      <figcaption>Training loss per step</figcaption>
+      <figcaption>
+        Training loss per step <PngButton name="loss-per-step" />
+      </figcaption>
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
@@ -36,7 +39,9 @@ const EpochCharts = memo(function EpochCharts({ epochs }: { epochs: AppState['ep
   return (
     <div className="chart-pair">
       <figure className="chart" data-testid="epoch-loss-chart" data-points={data.length}>
-        <figcaption>Loss per epoch</figcaption>
+        <figcaption>
+          Loss per epoch <PngButton name="loss-per-epoch" />
+        </figcaption>
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
@@ -50,7 +55,9 @@ const EpochCharts = memo(function EpochCharts({ epochs }: { epochs: AppState['ep
         </ResponsiveContainer>
       </figure>
       <figure className="chart" data-testid="epoch-accuracy-chart" data-points={data.length}>
-        <figcaption>Per-class accuracy per epoch (%)</figcaption>
+        <figcaption>
+          Per-class accuracy per epoch (%) <PngButton name="accuracy-per-epoch" />
+        </figcaption>
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />

@@ -13,7 +13,8 @@ import type {
   TrainConfig,
   WorkerEvent,
 } from '../worker/protocol.ts';
-import type { AppStore } from './store.ts';
+import { lossCurveFromLosses, type AppStore } from './store.ts';
+import { download } from './download.ts';
 
 export class Controller {
   constructor(
@@ -42,6 +43,44 @@ export class Controller {
         });
       }
     }
+    await this.restoreRuns();
+  }
+
+  /** Brings back the runs table, every curve and the newest model for this dataset, as before the reload. */
+  async restoreRuns(): Promise<void> {
+    await this.guard(async () => {
+      const { runs } = await this.client.request('list-runs', {});
+      const records = runs.map((r) => ({ id: r.id, summary: r.summary, lossCurve: lossCurveFromLosses(r.losses), epochs: r.epochs }));
+      this.store.update({ runs: records, selectedRun: records.length > 0 ? 0 : null, ...(records[0] ? { lossCurve: records[0].lossCurve, epochs: records[0].epochs } : {}) });
+      const datasetId = this.store.getState().dataset?.id;
+      const latest = runs.find((r) => r.hasModel && r.summary.datasetId === datasetId);
+      if (latest) this.store.update({ model: await this.client.request('restore-run-model', { runId: latest.id }) });
+    });
+  }
+
+  async deleteRun(index: number): Promise<void> {
+    const record = this.store.getState().runs[index];
+    if (!record) return;
+    await this.guard(async () => {
+      if (record.id) await this.client.request('delete-run', { runId: record.id });
+      const runs = this.store.getState().runs.filter((r) => r !== record);
+      this.store.update({ runs, selectedRun: runs.length > 0 ? 0 : null });
+    });
+  }
+
+  /** Downloads the current model as one file; the file never leaves the machine. */
+  async exportModel(): Promise<void> {
+    await this.guard(async () => {
+      const { fileName, text } = await this.client.request('export-model', {});
+      download(new Blob([text], { type: 'application/json' }), fileName);
+    });
+  }
+
+  async importModel(file: File): Promise<void> {
+    await this.guard(async () => {
+      const model = await this.client.request('import-model', { file });
+      this.store.update({ model, notice: { tone: 'info', text: `Imported a ${model.method} model that knows ${model.classes} classes (${model.unseen} unseen in its training).` } });
+    });
   }
 
   async refreshStored(): Promise<void> {
@@ -153,7 +192,10 @@ export class Controller {
     const { id, done } = this.client.start('train', { config }, { onEvent: (event) => this.onTrainEvent(event) });
     this.store.startRun(id);
     await this.guard(async () => {
-      this.store.finishRun(await done);
+      const run = await done;
+      this.store.finishRun(run, run.runId);
+      this.store.update({ model: run.model });
+      if (run.notes.length > 0) this.store.update({ notice: { tone: 'info', text: run.notes.join(' ') } });
     });
     this.store.update({ status: 'idle', trainingId: null, progress: null });
   }
@@ -186,6 +228,10 @@ export class Controller {
       this.store.update({ notice: { tone: 'error', text: error instanceof Error ? error.message : String(error) } });
       return null;
     }
+  }
+
+  notify(text: string, tone: 'error' | 'info' = 'error'): void {
+    this.store.update({ notice: { tone, text } });
   }
 
   dismissNotice(): void {

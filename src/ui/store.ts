@@ -11,6 +11,7 @@ import type {
   DroppedFile,
   EpochReport,
   LoadedDataset,
+  ModelInfo,
   RunSummary,
   SemanticChoice,
   StagedFiles,
@@ -20,6 +21,8 @@ import type {
 import { downsampleMinMax, smooth, type XY } from './downsample.ts';
 
 export interface RunRecord {
+  /** Its id in the browser's run store; null when it could not be kept. */
+  id: string | null;
   summary: RunSummary;
   lossCurve: AppState['lossCurve'];
   epochs: EpochReport[];
@@ -59,6 +62,8 @@ export interface AppState {
   /** The run whose curves and details are shown; null = the live or latest run. */
   selectedRun: number | null;
   notice: Notice | null;
+  /** The model the worker classifies with, if any. */
+  model: ModelInfo | null;
 }
 
 export const MAX_CHART_POINTS = 200;
@@ -90,6 +95,7 @@ export class AppStore {
       runs: [],
       selectedRun: null,
       notice: null,
+      model: null,
       ...initial,
     };
   }
@@ -111,9 +117,9 @@ export class AppStore {
     this.update({ trainingId: id, status: 'running', progress: null, lossCurve: [], stepsSeen: 0, epochs: [], notice: null, selectedRun: null });
   }
 
-  finishRun(summary: RunSummary): void {
+  finishRun(summary: RunSummary, id: string | null): void {
     const { lossCurve, epochs, runs } = this.state;
-    this.update({ runs: [{ summary, lossCurve, epochs }, ...runs], selectedRun: 0 });
+    this.update({ runs: [{ id, summary, lossCurve, epochs }, ...runs], selectedRun: 0 });
   }
 
   addSteps(points: StepPoint[]): void {
@@ -124,6 +130,11 @@ export class AppStore {
   addEpoch(point: EpochReport): void {
     this.update({ epochs: [...this.state.epochs, point] });
   }
+}
+
+/** Rebuilds a chart curve from the stored loss of every step. */
+export function lossCurveFromLosses(losses: Float32Array): AppState['lossCurve'] {
+  return lossCurve(Array.from(losses, (loss, i) => ({ step: i + 1, epoch: 0, loss })));
 }
 
 /** Smooths over every step, then keeps at most MAX_CHART_POINTS for drawing. */

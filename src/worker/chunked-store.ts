@@ -13,7 +13,7 @@ import { CancelledError, ZslError } from '../core/errors.ts';
 
 export const DB_NAME = 'zero-shot-studio';
 /** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** One array's place in the chunk store; enough to rebuild it exactly. */
@@ -51,8 +51,22 @@ export interface PendingRecord {
 
 export type ChunkKey = [saveId: string, arrayName: string, chunkIndex: number];
 
+/** A finished run: its summary, its curves and its frozen model (run-store.ts). */
+export interface RunRecordStored {
+  id: string;
+  savedAt: number;
+  datasetId: string;
+  summary: unknown;
+  /** Loss of every step, in order. */
+  losses: Float32Array;
+  epochs: unknown[];
+  /** The frozen model as the exported file's text; null when it could not be frozen. */
+  model: string | null;
+}
+
 export interface CacheSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
+  runs: { key: string; value: RunRecordStored };
   chunks: { key: ChunkKey; value: ArrayBuffer };
   pending: { key: string; value: PendingRecord };
 }
@@ -66,7 +80,10 @@ function upgradeSchema(db: IDBPDatabase<CacheSchema>, oldVersion: number): void 
     db.createObjectStore('chunks');
     db.createObjectStore('pending', { keyPath: 'saveId' });
   }
-  // if (oldVersion < 2) { ... } goes here, after bumping DB_VERSION.
+  if (oldVersion < 2) {
+    db.createObjectStore('runs', { keyPath: 'id' });
+  }
+  // if (oldVersion < 3) { ... } goes here, after bumping DB_VERSION.
 }
 
 export async function openCacheDb(name: string, onClosed: () => void): Promise<CacheDb> {

@@ -22,7 +22,9 @@ import type {
   BackendName,
   BackendStatus,
   ControlMessage,
+  EpochReport,
   LoadedDataset,
+  StoredRun,
   StoredDatasets,
   Request,
   RequestKind,
@@ -31,6 +33,8 @@ import type {
   ToWorker,
   WorkerEvent,
 } from './protocol.ts';
+import { ModelKeeper } from './model-keeper.ts';
+import type { RunStore } from './run-store.ts';
 import { StepThrottle } from './step-throttle.ts';
 
 /** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
@@ -45,6 +49,8 @@ export interface DatasetStore {
 export interface HostEnv {
   post(event: WorkerEvent, transfer?: Transferable[]): void;
   store?: DatasetStore;
+  /** Where finished runs and their models are kept (IndexedDB in the browser; absent under Node). */
+  runs?: RunStore;
   probes: Partial<Record<BackendName, BackendProbe>>;
   /** Milliseconds between flushes of loss points to the page (default 250: four updates a second). */
   throttleMs?: number;
@@ -67,17 +73,16 @@ export function createWorkerHost(env: HostEnv) {
   let semantic: string | null = null;
   /** The last drop, zips already expanded, until it is loaded or replaced. */
   let staged: { token: number; files: SourceFile[] } | null = null;
-  let current: { model: ZslModel; run: RunSummary } | null = null;
+  const models = new ModelKeeper(env.runs);
   const jobs = new Map<number, Job>();
   let queue: Promise<void> = Promise.resolve();
 
   const ensureBackend = async (): Promise<BackendStatus> => backend ?? (await switchBackend('auto'));
 
   async function switchBackend(choice: Parameters<typeof selectBackend>[0]): Promise<BackendStatus> {
-    if (current && backend && choice !== backend.name) {
-      // Tensors cannot follow a backend switch safely: drop the model, keep the dataset.
-      current.model.dispose();
-      current = null;
+    if (models.current && backend && choice !== backend.name) {
+      // Tensors cannot follow a backend switch safely: drop the model, keep the dataset (a kept run can be restored).
+      models.drop();
     }
     backend = await selectBackend(choice, env.probes);
     env.post({ kind: 'backend', status: backend });
@@ -86,8 +91,7 @@ export function createWorkerHost(env: HostEnv) {
 
   /** Replaces the dataset only once the new one is complete: a bad file never costs the loaded one. */
   const setDataset = (next: ZslDataset, description: string | null, notes: string[] = []): LoadedDataset => {
-    current?.model.dispose();
-    current = null;
+    if (models.current?.run && models.current.run.datasetId !== next.id) models.drop();
     dataset = next;
     semantic = description;
     return summary(notes);
@@ -161,10 +165,7 @@ export function createWorkerHost(env: HostEnv) {
     },
     async 'set-custom-split'(request) {
       dataset = withCustomSplit(requireDataset(), request.unseenClasses);
-      if (current?.run.split === 'custom') {
-        current.model.dispose();
-        current = null;
-      }
+      if (models.current?.run?.split === 'custom') models.drop(); // trained on the old custom split
       return summary();
     },
     async 'train'(request, job) {
@@ -173,55 +174,76 @@ export function createWorkerHost(env: HostEnv) {
       const split = findSplit(data, request.config.split);
       const id = request.id;
       const steps = new StepThrottle((points) => env.post({ kind: 'train-steps', id, points }), env.throttleMs ?? 250);
+      const losses: number[] = [];
+      const epochs: EpochReport[] = [];
       try {
         const { model, run } = await trainAndEvaluate(data, split, request.config, status.name, {
           stopSignal: job.stop.signal,
           cancelSignal: job.cancel.signal,
           waitWhilePaused: () => job.pause.wait(),
-          onSteps: (points) => steps.push(points),
+          onSteps: (points) => {
+            for (const p of points) losses.push(p.loss);
+            steps.push(points);
+          },
           onEpoch: (point) => {
             steps.flush();
+            epochs.push(point);
             env.post({ kind: 'train-epoch', id, point });
           },
           onProgress: (progress) => env.post({ kind: 'progress', id, progress }),
         });
-        current?.model.dispose();
-        current = { model, run };
-        return run;
+        const methodData = datasetForMethod(data, run.config);
+        const notes = await models.adoptTrained(model, methodData, split, run, losses, epochs);
+        return { ...run, runId: models.current?.runId ?? null, notes, model: models.current ? models.info() : null };
       } finally {
         steps.flush();
       }
     },
+    async 'list-runs'() {
+      return { runs: await models.list() };
+    },
+    async 'restore-run-model'(request) {
+      return models.restore(request.runId);
+    },
+    async 'delete-run'(request) {
+      return { runs: await models.remove(request.runId) };
+    },
+    async 'export-model'() {
+      return models.exportCurrent();
+    },
+    async 'import-model'(request) {
+      return models.importText(await request.file.text(), request.file.name);
+    },
     async 'classify-features'(request) {
-      if (!current) throw new ZslError('No model is trained yet: train one first.');
-      // The class attributes as the model was trained on them (e.g. L2-normalised for ESZSL).
-      const data = datasetForMethod(requireDataset(), current.run.config);
-      if (request.featureDim !== data.featureDim) {
-        throw new ZslError(`expected ${data.featureDim}-value feature vectors, got ${request.featureDim}.`);
+      const { model, frozen } = models.require();
+      if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
+      // The classes and their attributes exactly as the model was trained on them.
+      if (request.featureDim !== frozen.featureDim) {
+        throw new ZslError(`expected ${frozen.featureDim}-value feature vectors, got ${request.featureDim}.`);
       }
-      const split = findSplit(data, current.run.split);
-      const candidates = request.scope === 'unseen' ? split.unseenClasses : data.classNames.map((_, c) => c);
-      const seen = new Set(split.seenClasses);
-      const gamma = current.run.config.gamma;
+      const candidates = request.scope === 'unseen' ? frozen.unseenClasses : frozen.classNames.map((_, c) => c);
+      const seen = new Set(frozen.seenClasses);
       const topK = await rankClasses(
-        current.model,
+        model,
         request.features,
         request.featureDim,
         candidates,
-        gatherRows(data.classAttributes, data.attributeNames.length, candidates),
+        gatherRows(frozen.classAttributes, frozen.attributeNames.length, candidates),
         {
           k: request.k,
-          calibration: request.scope === 'all' && gamma !== 0 ? { gamma, seenMask: candidates.map((c) => seen.has(c)) } : undefined,
+          calibration:
+            request.scope === 'all' && frozen.gamma !== 0 ? { gamma: frozen.gamma, seenMask: candidates.map((c) => seen.has(c)) } : undefined,
         },
       );
-      return { topK, k: request.k, classNames: data.classNames };
+      return { topK, k: request.k, classNames: frozen.classNames };
     },
     async 'embedding-map'(request) {
       const data = requireDataset();
-      if (!current) throw new ZslError('No model is trained yet: train one first.');
-      const methodData = datasetForMethod(data, current.run.config);
-      const points = await embeddingMap(current.model, methodData, findSplit(methodData, current.run.split), request.maxImages);
-      return { points, method: current.run.method };
+      const { model, run } = models.require();
+      if (!run || run.datasetId !== data.id) throw new ZslError('The embedding map needs the dataset this model was trained on: load it first.');
+      const methodData = datasetForMethod(data, run.config);
+      const points = await embeddingMap(model, methodData, findSplit(methodData, run.split), request.maxImages);
+      return { points, method: run.method };
     },
     async 'tensor-count'() {
       const memory = tf.memory();
@@ -234,7 +256,7 @@ export function createWorkerHost(env: HostEnv) {
       if (job.cancel.signal.aborted) throw new CancelledError();
       const handler = handlers[request.kind] as Handler<RequestKind>;
       const result = await handler(request as never, job);
-      const transfer = result && 'topK' in result ? [result.topK.buffer as ArrayBuffer] : [];
+      const transfer = transferables(result);
       env.post({ kind: 'result', id: request.id, result }, transfer);
     } catch (error) {
       if (!isCancelled(error)) console.error(error);
@@ -242,6 +264,14 @@ export function createWorkerHost(env: HostEnv) {
     } finally {
       jobs.delete(request.id);
     }
+  }
+
+  /** Large arrays cross as transferred buffers, not copies. */
+  function transferables(result: unknown): Transferable[] {
+    if (!result || typeof result !== 'object') return [];
+    if ('topK' in result) return [(result as { topK: Int32Array }).topK.buffer as ArrayBuffer];
+    if ('runs' in result) return (result as { runs: StoredRun[] }).runs.map((r) => r.losses.buffer as ArrayBuffer);
+    return [];
   }
 
   function control(message: ControlMessage): void {

@@ -54,6 +54,28 @@ export interface StoredDatasets {
   usage: { usage: number; quota: number } | null;
 }
 
+/** A finished run as kept in IndexedDB: summary, the loss of every step, the epoch reports. */
+export interface StoredRun {
+  id: string;
+  savedAt: number;
+  summary: RunSummary;
+  losses: Float32Array;
+  epochs: EpochReport[];
+  hasModel: boolean;
+}
+
+/** The model the worker classifies with now. */
+export interface ModelInfo {
+  method: string;
+  classes: number;
+  unseen: number;
+  featureDim: number;
+  featureSource: string;
+  /** The run it came from, when known. */
+  runId: string | null;
+  imported: boolean;
+}
+
 /** Per request kind: its payload and the result it resolves with. */
 export interface RequestMap {
   'init': { payload: { backend: BackendChoice }; result: BackendStatus };
@@ -64,11 +86,16 @@ export interface RequestMap {
   'list-stored': { payload: object; result: StoredDatasets };
   'load-stored': { payload: { datasetId: string }; result: LoadedDataset };
   'delete-stored': { payload: { datasetId: string }; result: StoredDatasets };
-  'train': { payload: { config: TrainConfig }; result: RunSummary };
+  'train': { payload: { config: TrainConfig }; result: RunSummary & { runId: string | null; notes: string[]; model: ModelInfo | null } };
   'classify-features': {
     payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };
     result: { topK: Int32Array; k: number; classNames: string[] };
   };
+  'list-runs': { payload: object; result: { runs: StoredRun[] } };
+  'restore-run-model': { payload: { runId: string }; result: ModelInfo };
+  'delete-run': { payload: { runId: string }; result: { runs: StoredRun[] } };
+  'export-model': { payload: object; result: { fileName: string; text: string } };
+  'import-model': { payload: { file: File }; result: ModelInfo };
   'embedding-map': { payload: { maxImages: number }; result: { points: MapPoint[]; method: string } };
   'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
 }

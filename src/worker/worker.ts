@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createDatasetCache, storageEstimate } from './dataset-cache.ts';
 import { createWorkerHost } from './host.ts';
+import { createRunStore } from './run-store.ts';
 import { browserProbes } from './probes.ts';
 import type { ToWorker } from './protocol.ts';
 
@@ -25,6 +26,7 @@ const host = createWorkerHost({
     estimate: storageEstimate,
   },
   post: (event, transfer = []) => scope.postMessage(event, { transfer }),
+  runs: createRunStore(),
   probes: browserProbes,
 });
 scope.onmessage = (event: MessageEvent<ToWorker>) => host.handle(event.data);
