@@ -18,7 +18,8 @@ import { ZslError } from '../core/errors.ts';
 export type Command =
   | { kind: 'help' }
   | { kind: 'inspect'; source: string; json: boolean }
-  | { kind: 'train'; source: string; json: boolean; backend: BackendChoice; config: TrainConfig; demoSeed: number };
+  | { kind: 'train'; source: string; json: boolean; backend: BackendChoice; config: TrainConfig; demoSeed: number; save: string | null }
+  | { kind: 'predict'; model: string; source: string; json: boolean; images: number[]; scope: 'unseen' | 'all'; demoSeed: number };
 
 const describeParam = (p: ParamSpec) =>
   `    --${`${p.flag} <${p.kind === 'choice' ? Object.keys(p.choices!).join('|') : p.kind === 'int' ? 'n' : 'x'}>`.padEnd(28)} ${p.label} (default ${p.default}` +
@@ -29,6 +30,7 @@ export const USAGE = `Zero-Shot Studio command line
 Usage:
   npm run zsl -- train <demo|folder|zip> [options]
   npm run zsl -- inspect <demo|folder|zip> [--json]
+  npm run zsl -- predict <model.json> <demo|folder|zip> [--images 1,2,3] [--scope unseen|all] [--json]
   npm run zsl -- --help
 
 Options for train:
@@ -41,7 +43,10 @@ Options for train:
   --tune <a,b>                choose these settings by a grid search on held-out seen classes
   --backend <name>            auto | ${BACKEND_ORDER.filter((b) => b !== 'webgl').join(' | ')} (default auto)
   --demo-seed <n>             seed of the generated demo dataset (default 7)
+  --save <model.json>         write the trained model as one file (the app imports it too)
   --json                      print one JSON object as the last line
+
+Options for predict: --images (1-based image numbers, default 1), --scope (unseen or all classes), --demo-seed, --json
 
 Methods and their settings:
 ${METHOD_NAMES.map((m) => `  ${m.padEnd(8)} ${METHOD_INFO[m].label}\n${METHOD_INFO[m].params.map(describeParam).join('\n')}`).join('\n')}
@@ -49,6 +54,7 @@ ${METHOD_NAMES.map((m) => `  ${m.padEnd(8)} ${METHOD_INFO[m].label}\n${METHOD_IN
 
 export function parseArgs(argv: string[]): Command {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
+  if (argv[0] === 'predict') return parsePredict(argv.slice(1));
   const [verb, source, ...rest] = argv;
   if (verb !== 'train' && verb !== 'inspect') throw new ZslError(`unknown command "${verb}"; expected train or inspect (see --help).`);
   if (!source || source.startsWith('--')) throw new ZslError(`"${verb}" needs a dataset: demo, a folder or a zip.`);
@@ -60,6 +66,7 @@ export function parseArgs(argv: string[]): Command {
   let json = false;
   let backend: BackendChoice = 'auto';
   let demoSeed = 7;
+  let save: string | null = null;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
     if (flag === '--json') {
@@ -77,6 +84,7 @@ export function parseArgs(argv: string[]): Command {
     if (spec) config.params[spec.key] = spec.kind === 'choice' ? value : toNumber(flag, value);
     else if (flag === '--method') continue;
     else if (flag === '--split') config.split = value;
+    else if (flag === '--save') save = value;
     else if (flag === '--tune') config.tune = value.split(',').map((key) => key.trim()).filter(Boolean);
     else if (flag === '--seed') config.seed = toNumber(flag, value);
     else if (flag === '--val-fraction') config.validationFraction = toNumber(flag, value);
@@ -94,7 +102,31 @@ export function parseArgs(argv: string[]): Command {
     } else throw new ZslError(`unknown option ${flag} (see --help).`);
   }
   if (verb === 'inspect') return { kind: 'inspect', source, json };
-  return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed };
+  return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed, save };
+}
+
+function parsePredict(argv: string[]): Command {
+  const [model, source, ...rest] = argv;
+  if (!model || !source || model.startsWith('--') || source.startsWith('--')) {
+    throw new ZslError('"predict" needs a model file and a dataset: predict <model.json> <demo|folder|zip>.');
+  }
+  const command: Extract<Command, { kind: 'predict' }> = { kind: 'predict', model, source, json: false, images: [0], scope: 'unseen', demoSeed: 7 };
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i]!;
+    if (flag === '--json') {
+      command.json = true;
+      continue;
+    }
+    const value = rest[++i];
+    if (value === undefined || value.startsWith('--')) throw new ZslError(`the option ${flag} needs a value.`);
+    if (flag === '--images') command.images = value.split(',').map((v) => toNumber(flag, v) - 1);
+    else if (flag === '--scope') {
+      if (value !== 'unseen' && value !== 'all') throw new ZslError(`--scope expects unseen or all, got "${value}".`);
+      command.scope = value;
+    } else if (flag === '--demo-seed') command.demoSeed = toNumber(flag, value);
+    else throw new ZslError(`unknown option ${flag} for predict (see --help).`);
+  }
+  return command;
 }
 
 function toNumber(flag: string, value: string): number {

@@ -5,9 +5,12 @@
 import { selectBackend } from '../core/backend.ts';
 import { describeDataset, findSplit, type ZslDataset } from '../core/dataset.ts';
 import { generateDemoDataset } from '../core/demo-dataset.ts';
-import { toUserMessage } from '../core/errors.ts';
+import { readFile, writeFile } from 'node:fs/promises';
+import { classifyFeatures } from '../core/classify.ts';
+import { toUserMessage, ZslError } from '../core/errors.ts';
+import { FrozenModel, freezeModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
 import { buildDataset, inspectFiles } from '../core/io/build-dataset.ts';
-import { trainAndEvaluate } from '../core/run-method.ts';
+import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes } from './node-backends.ts';
 import { filesFromPath } from './node-files.ts';
@@ -39,6 +42,7 @@ async function run(command: Command): Promise<void> {
     console.log(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     return;
   }
+  if (command.kind === 'predict') return predict(command);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);
@@ -62,6 +66,23 @@ async function run(command: Command): Promise<void> {
           ` (${p.seconds.toFixed(1)} s)`,
       ),
   });
+  if (command.save) {
+    const data = datasetForMethod(dataset, run.config);
+    const frozen = await freezeModel({
+      model,
+      featureDim: data.featureDim,
+      classNames: data.classNames,
+      attributeNames: data.attributeNames,
+      classAttributes: data.classAttributes,
+      seenClasses: split.seenClasses,
+      unseenClasses: split.unseenClasses,
+      gamma: run.calibration.gamma,
+      featureSource: data.featureSource,
+      run: { config: run.config, evaluation: run.evaluation, datasetId: run.datasetId, split: run.split },
+    });
+    await writeFile(command.save, serialiseModel(frozen));
+    log(`Model written to ${command.save}`);
+  }
   model.dispose();
   if (run.tuning) {
     for (const t of run.tuning.tried) log(`held-out ZSL top-1 ${pct(t.heldOutTop1)}% with ${run.config.tune.map((k) => `${k} ${t.params[k]}`).join(', ')}`);
@@ -98,6 +119,31 @@ async function run(command: Command): Promise<void> {
 /** learningRate → learning_rate, for the JSON keys. */
 function snakeCase(params: Record<string, number | string>): Record<string, number | string> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
+/** Classifies images of a dataset with an exported model file: the same file the app exports and imports. */
+async function predict(command: Extract<Command, { kind: 'predict' }>): Promise<void> {
+  await selectBackend('cpu', nodeProbes);
+  const frozen = parseModel(await readFile(command.model, 'utf8').catch(() => {
+    throw new ZslError('the file cannot be read; expected a model file exported by Zero-Shot Studio.', { file: command.model });
+  }), command.model);
+  const dataset = await loadDataset(command.source, command.demoSeed, true);
+  if (dataset.featureDim !== frozen.featureDim) {
+    throw new ZslError(`the model expects ${frozen.featureDim}-value features; this dataset has ${dataset.featureDim}.`, { file: command.model });
+  }
+  const model = new FrozenModel(frozen);
+  const predictions = [];
+  for (const index of command.images) {
+    if (!Number.isInteger(index) || index < 0 || index >= dataset.numSamples) {
+      throw new ZslError(`there is no image ${index + 1}; the dataset has ${dataset.numSamples}.`, { variable: '--images' });
+    }
+    const features = dataset.features.slice(index * dataset.featureDim, (index + 1) * dataset.featureDim);
+    const result = await classifyFeatures(model, frozen, features, command.scope, 5);
+    predictions.push({ image: index + 1, true: dataset.classNames[dataset.labels[index]!], top: result.top.map((t) => t.name) });
+    if (!command.json) console.log(`image ${index + 1} (${dataset.classNames[dataset.labels[index]!]}): ${result.top.map((t) => t.name).join(', ')}`);
+  }
+  model.dispose();
+  if (command.json) console.log(JSON.stringify({ model: frozen.method, scope: command.scope, predictions }));
 }
 
 function inspectDemo() {

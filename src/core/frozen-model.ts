@@ -105,9 +105,10 @@ async function assertAffine(model: ZslModel, d: number, matrix: Float32Array, bi
     direction(model.embedFeatures(x as tf.Tensor2D)),
     direction(tf.add(tf.matMul(x as tf.Tensor2D, tf.tensor2d(matrix, [d, columns])), tf.tensor1d(bias))),
   ]);
-  const error = tf.tidy(() => tf.max(tf.abs(tf.sub(actual!, expected!))).dataSync()[0]!);
-  const scale = tf.tidy(() => tf.max(tf.abs(expected!)).dataSync()[0]!);
-  tf.dispose([x, actual!, expected!]);
+  // Asynchronous reads: a synchronous one stalls WebGPU and, on some adapters, breaks later uploads.
+  const stats = tf.tidy(() => tf.stack([tf.max(tf.abs(tf.sub(actual!, expected!))), tf.max(tf.abs(expected!))]));
+  const [error, scale] = Array.from(await stats.data()) as [number, number];
+  tf.dispose([x, actual!, expected!, stats]);
   if (error > 1e-3 * Math.max(1, scale)) {
     throw new ZslError(`the ${model.method} model's image branch is not affine, so it cannot be exported as a frozen model.`);
   }
@@ -149,10 +150,19 @@ export class FrozenModel implements ZslModel {
     });
   }
 
-  /** The stored embeddings of the classes whose attribute rows these are. */
+  /** The stored embeddings of the classes whose attribute rows these are (reads the rows synchronously). */
   embedClasses(attributes: tf.Tensor2D): tf.Tensor2D {
-    const rows = attributes.arraySync().map((row) => {
-      const c = this.rowOf.get(key(Float32Array.from(row)));
+    return this.gatherRows(attributes.dataSync() as Float32Array, attributes.shape[1]);
+  }
+
+  /** The same without a synchronous read, which the search prefers. */
+  async prepareClasses(attributes: tf.Tensor2D): Promise<tf.Tensor2D> {
+    return this.gatherRows((await attributes.data()) as Float32Array, attributes.shape[1]);
+  }
+
+  private gatherRows(values: Float32Array, width: number): tf.Tensor2D {
+    const rows = Array.from({ length: values.length / width }, (_, r) => {
+      const c = this.rowOf.get(key(values.subarray(r * width, (r + 1) * width)));
       if (c === undefined) throw new ZslError('this exported model only knows the classes it was exported with.');
       return c;
     });

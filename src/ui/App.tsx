@@ -1,5 +1,6 @@
 /** The page: header with the backend, then the dataset, training and results panels. */
 import { BackendPicker } from './BackendPicker.tsx';
+import { ClassifyPanel } from './ClassifyPanel.tsx';
 import { useAppState, useController } from './context.ts';
 import { DatasetPanel } from './DatasetPanel.tsx';
 import { RunsTable } from './RunsTable.tsx';
@@ -34,6 +35,7 @@ export function App() {
         <DatasetPanel />
         <TrainingPanel />
         <RunsTable />
+        <ClassifyPanel />
       </main>
     </div>
   );

@@ -230,6 +230,15 @@ export class Controller {
     }
   }
 
+  async classifyImage(imageIndex: number, scope: 'unseen' | 'all') {
+    try {
+      return await this.client.request('classify-image', { imageIndex, scope, k: 5 });
+    } catch (error) {
+      this.notify(error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
   notify(text: string, tone: 'error' | 'info' = 'error'): void {
     this.store.update({ notice: { tone, text } });
   }

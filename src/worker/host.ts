@@ -15,6 +15,7 @@ import { rankClasses } from '../core/search.ts';
 import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
+import { classifyFeatures } from '../core/classify.ts';
 import { embeddingMap } from './embedding-map.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
@@ -236,6 +237,23 @@ export function createWorkerHost(env: HostEnv) {
         },
       );
       return { topK, k: request.k, classNames: frozen.classNames };
+    },
+    async 'classify-image'(request) {
+      const data = requireDataset();
+      const { model, frozen } = models.require();
+      if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
+      if (frozen.featureDim !== data.featureDim || frozen.featureSource.network !== data.featureSource.network) {
+        throw new ZslError(
+          `This model expects ${frozen.featureDim}-value features from ${frozen.featureSource.network}; the loaded dataset has ${data.featureDim}-value features from ${data.featureSource.network}.`,
+        );
+      }
+      const index = request.imageIndex;
+      if (!Number.isInteger(index) || index < 0 || index >= data.numSamples) {
+        throw new ZslError(`there is no image ${index + 1}; the dataset has ${data.numSamples}.`, { variable: 'image' });
+      }
+      const features = data.features.slice(index * data.featureDim, (index + 1) * data.featureDim);
+      const result = await classifyFeatures(model, frozen, features, request.scope, request.k);
+      return { ...result, trueClass: data.classNames[data.labels[index]!]!, imageIndex: index };
     },
     async 'embedding-map'(request) {
       const data = requireDataset();

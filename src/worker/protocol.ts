@@ -6,6 +6,7 @@
 import type { BackendChoice, BackendName, SelectedBackend } from '../core/backend-names.ts';
 import type { DatasetSummary } from '../core/dataset.ts';
 import type { StoredDatasetInfo } from './dataset-cache.ts';
+import type { Classification } from '../core/classify.ts';
 import type { MapPoint } from './embedding-map.ts';
 
 export type { MapPoint };
@@ -96,6 +97,10 @@ export interface RequestMap {
   'delete-run': { payload: { runId: string }; result: { runs: StoredRun[] } };
   'export-model': { payload: object; result: { fileName: string; text: string } };
   'import-model': { payload: { file: File }; result: ModelInfo };
+  'classify-image': {
+    payload: { imageIndex: number; scope: 'unseen' | 'all'; k: number };
+    result: Classification & { trueClass: string; imageIndex: number };
+  };
   'embedding-map': { payload: { maxImages: number }; result: { points: MapPoint[]; method: string } };
   'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
 }
