@@ -54,6 +54,22 @@ export class AdamW {
     return value;
   }
 
+  /** Step count and moments, for a checkpoint. */
+  async snapshot(): Promise<{ t: number; moments: Float32Array[] }> {
+    const moments = await Promise.all(this.moments.flatMap(({ m, v }) => [m.data(), v.data()]));
+    return { t: this.t, moments: moments as Float32Array[] };
+  }
+
+  restore(saved: { t: number; moments: Float32Array[] }): void {
+    this.t = saved.t;
+    this.moments.forEach(({ m, v }, i) => {
+      tf.tidy(() => {
+        m.assign(tf.tensor(saved.moments[2 * i]!, m.shape));
+        v.assign(tf.tensor(saved.moments[2 * i + 1]!, v.shape));
+      });
+    });
+  }
+
   dispose(): void {
     for (const { m, v } of this.moments) {
       m.dispose();

@@ -12,6 +12,14 @@ export interface Rng {
   int(n: number): number;
   /** A fresh 32-bit seed, for seeding tfjs ops that take one. */
   seed(): number;
+  /** The generator's position, to continue exactly from a checkpoint. */
+  snapshot(): RngState;
+  restore(state: RngState): void;
+}
+
+export interface RngState {
+  state: number;
+  spare: number | null;
 }
 
 /** mulberry32: tiny, fast and good enough for ML bookkeeping (not cryptography). */
@@ -45,6 +53,11 @@ export function createRng(seed: number): Rng {
     },
     seed() {
       return Math.floor(next() * 2 ** 31);
+    },
+    snapshot: () => ({ state, spare }),
+    restore(saved) {
+      state = saved.state >>> 0;
+      spare = saved.spare;
     },
   };
 }

@@ -8,7 +8,8 @@
 import type { BackendName } from './backend-names.ts';
 import { chooseGamma, fitByTraining, selectByHoldout } from './calibration.ts';
 import type { Split, ZslDataset } from './dataset.ts';
-import { CancelledError } from './errors.ts';
+import type { TrainerState } from './checkpoint.ts';
+import { CancelledError, ZslError } from './errors.ts';
 import { evaluateModel, type EvaluationResult } from './evaluate.ts';
 import {
   epochsOf,
@@ -62,6 +63,16 @@ export interface RunHooks {
   waitWhilePaused?: () => Promise<void>;
   /** Test images sampled per set for the per-epoch test curve (0 disables it). */
   epochTestImages?: number;
+  /** Called after every finished epoch of a method that can resume, with everything needed to continue. */
+  onCheckpoint?: (checkpoint: RunCheckpoint) => Promise<void>;
+  /** Continue an interrupted run from its last checkpoint (same dataset, split and configuration). */
+  resume?: RunCheckpoint;
+}
+
+export interface RunCheckpoint {
+  epoch: number;
+  step: number;
+  state: TrainerState;
 }
 
 /** The class attributes a method is run on: as loaded, or L2-normalised per class. */
@@ -126,11 +137,21 @@ async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, c
     return { model, epochsCompleted: 0, stopped: false };
   }
   const trainer = runner.createTrainer(view, config.params, config.seed);
+  if (hooks.resume) {
+    if (!trainer.checkpoint) throw new ZslError(`${config.method} cannot resume from a checkpoint.`);
+    trainer.checkpoint.restore(hooks.resume.state);
+  }
   const signals = [hooks.stopSignal, hooks.cancelSignal].filter((s): s is AbortSignal => s !== undefined);
   const epochTestImages = hooks.epochTestImages ?? 1000;
   try {
     const loop = await runTraining(trainer, view, {
       epochs: epochsOf(config),
+      startEpoch: hooks.resume?.epoch,
+      startStep: hooks.resume?.step,
+      onEpochDone:
+        trainer.checkpoint && hooks.onCheckpoint
+          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot() })
+          : undefined,
       control: { stopSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined, waitWhilePaused: hooks.waitWhilePaused },
       onSteps: hooks.onSteps,
       onProgress: hooks.onProgress,

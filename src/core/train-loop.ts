@@ -5,6 +5,7 @@
  * tfjs only: no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Checkpointable } from './checkpoint.ts';
 import type { ZslModel } from './methods/types.ts';
 import { perClassAccuracy } from './metrics.ts';
 import { rankClasses } from './search.ts';
@@ -20,6 +21,8 @@ export interface Trainer {
   evaluateLoss(subset: LabelledSubset): Promise<number>;
   /** The model with the current weights (shares them; valid until dispose). */
   readonly model: ZslModel;
+  /** Saving and restoring the training state, when the trainer supports resuming. */
+  readonly checkpoint?: Checkpointable;
   dispose(): void;
 }
 
@@ -58,11 +61,16 @@ export interface TrainControl {
 
 export interface LoopOptions {
   epochs: number;
+  /** Continue after this many finished epochs (a resumed run); steps are numbered on from `startStep`. */
+  startEpoch?: number;
+  startStep?: number;
   control?: TrainControl;
   /** Read the loss back every this many steps. */
   readEvery?: number;
   onSteps?: (points: StepPoint[]) => void;
   onEpoch?: (point: EpochPoint) => void | Promise<void>;
+  /** After each finished epoch and its report: the moment to save a checkpoint. */
+  onEpochDone?: (epoch: number, step: number) => Promise<void>;
   onProgress?: (progress: Progress) => void;
   /** Clock in milliseconds (injectable for tests). */
   now?: () => number;
@@ -83,11 +91,13 @@ export async function runTraining(trainer: Trainer, view: TrainingView, options:
   const totalSteps = epochs * trainer.stepsPerEpoch;
   const started = now();
   let pausedMs = 0;
-  let step = 0;
-  let epochsCompleted = 0;
+  const startEpoch = options.startEpoch ?? 0;
+  let step = options.startStep ?? 0;
+  const firstStep = step;
+  let epochsCompleted = startEpoch;
   const stopped = () => control.stopSignal?.aborted ?? false;
 
-  for (let epoch = 1; epoch <= epochs && !stopped(); epoch++) {
+  for (let epoch = startEpoch + 1; epoch <= epochs && !stopped(); epoch++) {
     const epochStart = now();
     trainer.beginEpoch(epoch);
     let pending: tf.Scalar[] = [];
@@ -122,7 +132,7 @@ export async function runTraining(trainer: Trainer, view: TrainingView, options:
       if (pending.length >= readEvery) {
         await flush();
         await yieldToEventLoop();
-        const rate = (now() - started - pausedMs) / step;
+        const rate = (now() - started - pausedMs) / (step - firstStep);
         options.onProgress?.({
           phase: `Training, epoch ${epoch} of ${epochs}`,
           fraction: step / totalSteps,
@@ -142,6 +152,7 @@ export async function runTraining(trainer: Trainer, view: TrainingView, options:
       seconds: (now() - epochStart) / 1000,
     };
     await options.onEpoch?.(point);
+    await options.onEpochDone?.(epoch, step);
     await yieldToEventLoop();
   }
   return { epochsCompleted, stepsCompleted: step, stopped: stopped(), seconds: (now() - started) / 1000 };

@@ -109,6 +109,30 @@ function CommonFields({ config, disabled }: { config: TrainConfig; disabled: boo
   );
 }
 
+function InterruptedBanner() {
+  const interrupted = useAppState((s) => s.interrupted);
+  const idle = useAppState((s) => s.status === 'idle');
+  const controller = useController();
+  if (!interrupted) return null;
+  const total = Number(interrupted.config.params.epochs);
+  return (
+    <div className="notice notice-info" data-testid="interrupted">
+      <span>
+        Training {METHOD_INFO[interrupted.config.method].label} was interrupted after epoch {interrupted.epoch} of {total} (
+        {new Date(interrupted.savedAt).toLocaleString()}). It can continue from there.
+      </span>
+      <span>
+        <button type="button" data-testid="resume-interrupted" disabled={!idle} onClick={() => void controller.train(true)}>
+          Resume
+        </button>{' '}
+        <button type="button" disabled={!idle} onClick={() => void controller.discardInterrupted()}>
+          Discard
+        </button>
+      </span>
+    </div>
+  );
+}
+
 export function TrainingPanel() {
   const status = useAppState((s) => s.status);
   const config = useAppState((s) => s.config);
@@ -121,6 +145,7 @@ export function TrainingPanel() {
   return (
     <section className="panel" aria-labelledby="training-title">
       <h2 id="training-title">Training</h2>
+      <InterruptedBanner />
       <div className="settings">
         <label className="field">
           <span>Method</span>

@@ -44,6 +44,17 @@ export class Controller {
       }
     }
     await this.restoreRuns();
+    await this.guard(async () => {
+      const interrupted = await this.client.request('checkpoint-info', {});
+      if (interrupted && interrupted.datasetId === this.store.getState().dataset?.id) this.store.update({ interrupted });
+    });
+  }
+
+  async discardInterrupted(): Promise<void> {
+    await this.guard(async () => {
+      await this.client.request('discard-checkpoint', {});
+      this.store.update({ interrupted: null });
+    });
   }
 
   /** Brings back the runs table, every curve and the newest model for this dataset, as before the reload. */
@@ -187,9 +198,11 @@ export class Controller {
     });
   }
 
-  async train(): Promise<void> {
-    const config = this.store.getState().config;
-    const { id, done } = this.client.start('train', { config }, { onEvent: (event) => this.onTrainEvent(event) });
+  async train(resume = false): Promise<void> {
+    const { config, interrupted } = this.store.getState();
+    const runConfig = resume && interrupted ? interrupted.config : config;
+    this.store.update({ interrupted: null, config: runConfig });
+    const { id, done } = this.client.start('train', { config: runConfig, resume }, { onEvent: (event) => this.onTrainEvent(event) });
     this.store.startRun(id);
     await this.guard(async () => {
       const run = await done;

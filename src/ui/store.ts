@@ -10,6 +10,7 @@ import type {
   BackendStatus,
   DroppedFile,
   EpochReport,
+  InterruptedRun,
   LoadedDataset,
   ModelInfo,
   RunSummary,
@@ -64,6 +65,8 @@ export interface AppState {
   notice: Notice | null;
   /** The model the worker classifies with, if any. */
   model: ModelInfo | null;
+  /** A training cut short by a reload or a crash, which can resume. */
+  interrupted: InterruptedRun | null;
 }
 
 export const MAX_CHART_POINTS = 200;
@@ -96,6 +99,7 @@ export class AppStore {
       selectedRun: null,
       notice: null,
       model: null,
+      interrupted: null,
       ...initial,
     };
   }

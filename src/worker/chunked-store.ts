@@ -13,7 +13,7 @@ import { CancelledError, ZslError } from '../core/errors.ts';
 
 export const DB_NAME = 'zero-shot-studio';
 /** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** One array's place in the chunk store; enough to rebuild it exactly. */
@@ -64,9 +64,23 @@ export interface RunRecordStored {
   model: string | null;
 }
 
+/** The training interrupted by a reload or a crash, saved after each finished epoch (run-store.ts). */
+export interface CheckpointRecord {
+  id: 'interrupted';
+  savedAt: number;
+  datasetId: string;
+  config: unknown;
+  epoch: number;
+  step: number;
+  state: unknown;
+  losses: Float32Array;
+  epochs: unknown[];
+}
+
 export interface CacheSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
   runs: { key: string; value: RunRecordStored };
+  checkpoints: { key: string; value: CheckpointRecord };
   chunks: { key: ChunkKey; value: ArrayBuffer };
   pending: { key: string; value: PendingRecord };
 }
@@ -83,7 +97,10 @@ function upgradeSchema(db: IDBPDatabase<CacheSchema>, oldVersion: number): void 
   if (oldVersion < 2) {
     db.createObjectStore('runs', { keyPath: 'id' });
   }
-  // if (oldVersion < 3) { ... } goes here, after bumping DB_VERSION.
+  if (oldVersion < 3) {
+    db.createObjectStore('checkpoints', { keyPath: 'id' });
+  }
+  // if (oldVersion < 4) { ... } goes here, after bumping DB_VERSION.
 }
 
 export async function openCacheDb(name: string, onClosed: () => void): Promise<CacheDb> {

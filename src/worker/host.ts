@@ -13,6 +13,7 @@ import { CancelledError, isCancelled, toUserMessage, ZslError } from '../core/er
 import type { ZslModel } from '../core/methods/types.ts';
 import { rankClasses } from '../core/search.ts';
 import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
+import type { TrainerState } from '../core/checkpoint.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
 import { classifyFeatures } from '../core/classify.ts';
@@ -26,6 +27,7 @@ import type {
   EpochReport,
   LoadedDataset,
   StoredRun,
+  TrainConfig,
   StoredDatasets,
   Request,
   RequestKind,
@@ -172,16 +174,33 @@ export function createWorkerHost(env: HostEnv) {
     async 'train'(request, job) {
       const status = await ensureBackend();
       const data = requireDataset();
-      const split = findSplit(data, request.config.split);
+      const interrupted = request.resume ? await env.runs?.checkpoint() : null;
+      if (request.resume && (!interrupted || interrupted.datasetId !== data.id)) {
+        throw new ZslError('There is no interrupted training for this dataset to resume.');
+      }
+      const config = interrupted ? (interrupted.config as TrainConfig) : request.config;
+      const split = findSplit(data, config.split);
       const id = request.id;
       const steps = new StepThrottle((points) => env.post({ kind: 'train-steps', id, points }), env.throttleMs ?? 250);
-      const losses: number[] = [];
-      const epochs: EpochReport[] = [];
+      const losses: number[] = interrupted ? Array.from(interrupted.losses) : [];
+      const epochs: EpochReport[] = interrupted ? (interrupted.epochs as EpochReport[]) : [];
+      if (interrupted) {
+        // The page rebuilds its charts from the events, as if it had watched the first epochs.
+        env.post({ kind: 'train-steps', id, points: losses.map((loss, i) => ({ step: i + 1, epoch: 0, loss })) });
+        for (const point of epochs) env.post({ kind: 'train-epoch', id, point });
+      }
       try {
-        const { model, run } = await trainAndEvaluate(data, split, request.config, status.name, {
+        const { model, run } = await trainAndEvaluate(data, split, config, status.name, {
           stopSignal: job.stop.signal,
           cancelSignal: job.cancel.signal,
           waitWhilePaused: () => job.pause.wait(),
+          ...(interrupted ? { resume: { epoch: interrupted.epoch, step: interrupted.step, state: interrupted.state as TrainerState } } : {}),
+          onCheckpoint: async (checkpoint) => {
+            // Failing to save a checkpoint must not stop training.
+            await env.runs
+              ?.saveCheckpoint({ id: 'interrupted', savedAt: Date.now(), datasetId: data.id, config, ...checkpoint, losses: Float32Array.from(losses), epochs: [...epochs] })
+              .catch((error: unknown) => console.warn('checkpoint not saved', error));
+          },
           onSteps: (points) => {
             for (const p of points) losses.push(p.loss);
             steps.push(points);
@@ -193,12 +212,25 @@ export function createWorkerHost(env: HostEnv) {
           },
           onProgress: (progress) => env.post({ kind: 'progress', id, progress }),
         });
+        await env.runs?.clearCheckpoint().catch(() => undefined);
         const methodData = datasetForMethod(data, run.config);
         const notes = await models.adoptTrained(model, methodData, split, run, losses, epochs);
         return { ...run, runId: models.current?.runId ?? null, notes, model: models.current ? models.info() : null };
+      } catch (error) {
+        if (isCancelled(error)) await env.runs?.clearCheckpoint().catch(() => undefined);
+        throw error;
       } finally {
         steps.flush();
       }
+    },
+    async 'checkpoint-info'() {
+      const record = await env.runs?.checkpoint().catch(() => null);
+      if (!record) return null;
+      return { datasetId: record.datasetId, config: record.config as TrainConfig, epoch: record.epoch, savedAt: record.savedAt };
+    },
+    async 'discard-checkpoint'() {
+      await env.runs?.clearCheckpoint();
+      return null;
     },
     async 'list-runs'() {
       return { runs: await models.list() };

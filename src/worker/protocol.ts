@@ -65,6 +65,14 @@ export interface StoredRun {
   hasModel: boolean;
 }
 
+/** A training interrupted by a reload or a crash, resumable from its last finished epoch. */
+export interface InterruptedRun {
+  datasetId: string;
+  config: TrainConfig;
+  epoch: number;
+  savedAt: number;
+}
+
 /** The model the worker classifies with now. */
 export interface ModelInfo {
   method: string;
@@ -87,11 +95,13 @@ export interface RequestMap {
   'list-stored': { payload: object; result: StoredDatasets };
   'load-stored': { payload: { datasetId: string }; result: LoadedDataset };
   'delete-stored': { payload: { datasetId: string }; result: StoredDatasets };
-  'train': { payload: { config: TrainConfig }; result: RunSummary & { runId: string | null; notes: string[]; model: ModelInfo | null } };
+  'train': { payload: { config: TrainConfig; resume?: boolean }; result: RunSummary & { runId: string | null; notes: string[]; model: ModelInfo | null } };
   'classify-features': {
     payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };
     result: { topK: Int32Array; k: number; classNames: string[] };
   };
+  'checkpoint-info': { payload: object; result: InterruptedRun | null };
+  'discard-checkpoint': { payload: object; result: null };
   'list-runs': { payload: object; result: { runs: StoredRun[] } };
   'restore-run-model': { payload: { runId: string }; result: ModelInfo };
   'delete-run': { payload: { runId: string }; result: { runs: StoredRun[] } };

@@ -3,10 +3,10 @@
  * runs table, every curve point and the frozen model survive a reload. Worker
  * side; no DOM beyond IndexedDB, no React.
  */
-import type { CacheDb, RunRecordStored } from './chunked-store.ts';
+import type { CacheDb, CheckpointRecord, RunRecordStored } from './chunked-store.ts';
 import { DB_NAME, inTransaction, openCacheDb } from './chunked-store.ts';
 
-export type { RunRecordStored };
+export type { CheckpointRecord, RunRecordStored };
 
 export interface RunStore {
   save(record: RunRecordStored): Promise<void>;
@@ -14,6 +14,10 @@ export interface RunStore {
   list(): Promise<Array<Omit<RunRecordStored, 'model'> & { hasModel: boolean }>>;
   model(id: string): Promise<string | null>;
   remove(id: string): Promise<void>;
+  /** The one interrupted training, saved after each finished epoch. */
+  saveCheckpoint(record: CheckpointRecord): Promise<void>;
+  checkpoint(): Promise<CheckpointRecord | null>;
+  clearCheckpoint(): Promise<void>;
 }
 
 export function createRunStore(name = DB_NAME): RunStore {
@@ -34,6 +38,15 @@ export function createRunStore(name = DB_NAME): RunStore {
     },
     async remove(id) {
       await (await open()).delete('runs', id);
+    },
+    async saveCheckpoint(record) {
+      await inTransaction(await open(), ['checkpoints'], 'readwrite', (tx) => tx.objectStore('checkpoints').put(record).then(() => undefined));
+    },
+    async checkpoint() {
+      return (await (await open()).get('checkpoints', 'interrupted')) ?? null;
+    },
+    async clearCheckpoint() {
+      await (await open()).delete('checkpoints', 'interrupted');
     },
   };
 }

@@ -72,3 +72,27 @@ test('a reload restores runs, curves and the model; an exported model predicts i
   const cli = JSON.parse(stdout.trim().split('\n').at(-1)!);
   expect(cli.predictions[0].top).toEqual(before);
 });
+
+test('a reload in the middle of training loses nothing: the curves come back and training resumes', async () => {
+  const page = await browser.newPage();
+  await page.goto(inject('baseUrl'));
+  await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
+  await page.locator('input[name="epochs"]').fill('5');
+  await page.locator('input[name="hiddenUnits"]').fill('64');
+  await page.locator('input[name="learningRate"]').fill('0.003');
+  await page.getByTestId('train-button').click();
+  await expect.poll(async () => Number(await page.getByTestId('training-status').getAttribute('data-epochs')), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+  const stepsBefore = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+
+  await page.reload();
+  await expect.poll(() => page.getByTestId('interrupted').textContent(), { timeout: 60_000 }).toMatch(/interrupted after epoch [2-4] of 5/);
+  await page.getByTestId('resume-interrupted').click();
+  // The earlier curves are back at once, before new epochs arrive.
+  await expect.poll(async () => Number(await page.getByTestId('epoch-loss-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+  expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(Math.min(stepsBefore, 10));
+  await page.getByTestId('run-row').first().waitFor({ timeout: 180_000 });
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^seed.*webgpu5/);
+  expect(await page.getByTestId('epoch-loss-chart').getAttribute('data-points')).toBe('5');
+  await expect.poll(() => page.getByTestId('interrupted').count()).toBe(0);
+  await page.close();
+});

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
-import { DEFAULT_TRAIN_CONFIG, validateTrainConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
+import { DEFAULT_TRAIN_CONFIG, defaultConfig, validateTrainConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
 import { AdamW } from '../../src/core/optim.ts';
-import { trainAndEvaluate } from '../../src/core/run-method.ts';
+import { trainAndEvaluate, type RunCheckpoint } from '../../src/core/run-method.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -118,5 +118,33 @@ describe('validateTrainConfig', () => {
 
   test('accepts the defaults', () => {
     expect(validateTrainConfig(DEFAULT_TRAIN_CONFIG)).toEqual(DEFAULT_TRAIN_CONFIG);
+  });
+});
+
+describe('checkpoints', () => {
+  test.each(['seed', 'devise'] as const)('%s: a run resumed from its epoch-2 checkpoint ends exactly like an uninterrupted one', async (method) => {
+    const base = defaultConfig(method, 'demo');
+    const cfg = withParams(base, method === 'seed' ? { epochs: 4, hiddenUnits: 32, learningRate: 3e-3 } : { epochs: 4, learningRate: 1e-2 });
+    const whole: number[] = [];
+    const checkpoints: RunCheckpoint[] = [];
+    const full = await trainAndEvaluate(demo, split, cfg, 'cpu', {
+      epochTestImages: 0,
+      onSteps: (points) => whole.push(...points.map((p) => p.loss)),
+      onCheckpoint: async (c) => void checkpoints.push(c),
+    });
+    full.model.dispose();
+    expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3, 4]);
+
+    const resumedLosses: number[] = [];
+    const resumed = await trainAndEvaluate(demo, split, cfg, 'cpu', {
+      epochTestImages: 0,
+      resume: checkpoints[1],
+      onSteps: (points) => resumedLosses.push(...points.map((p) => p.loss)),
+    });
+    resumed.model.dispose();
+    expect(resumed.run.epochsCompleted).toBe(4);
+    expect(resumedLosses).toEqual(whole.slice(whole.length - resumedLosses.length));
+    expect(resumedLosses.length).toBe(whole.length / 2);
+    expect(resumed.run.evaluation).toEqual(full.run.evaluation);
   });
 });

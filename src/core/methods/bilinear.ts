@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ZslError } from '../errors.ts';
+import { checkpointable } from '../checkpoint.ts';
 import { AdamW } from '../optim.ts';
 import { createRng, shuffled } from '../rng.ts';
 import type { Trainer } from '../train-loop.ts';
@@ -129,6 +130,7 @@ export function createBilinearTrainer(
   let cursor = 0;
 
   return {
+    checkpoint: checkpointable([weights], optimizer, rng),
     stepsPerEpoch,
     model,
     beginEpoch() {

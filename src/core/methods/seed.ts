@@ -6,6 +6,7 @@
  * Nearest class by Euclidean distance. tfjs only: no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkpointable } from '../checkpoint.ts';
 import { AdamW } from '../optim.ts';
 import { createRng, shuffled } from '../rng.ts';
 import type { Trainer } from '../train-loop.ts';
@@ -82,6 +83,7 @@ export function createSeedTrainer(view: TrainingView, config: SeedConfig): Train
   return {
     stepsPerEpoch,
     model,
+    checkpoint: checkpointable(model.layers.flatMap((l) => [l.kernel, l.bias]), optimizer, rng),
     beginEpoch() {
       order = shuffled(Int32Array.from({ length: view.train.size }, (_, i) => i), rng);
       cursor = 0;
