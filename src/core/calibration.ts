@@ -247,7 +247,10 @@ async function bestByGroup(model: ZslModel, subset: LabelledSubset, holdout: Cla
   const diff = new Float64Array(subset.size);
   const rightIfKept = new Uint8Array(subset.size);
   const rightIfHeld = new Uint8Array(subset.size);
-  const prototypes = tf.tidy(() => model.embedClasses(tf.tensor2d(holdout.candidateAttributes, [z, holdout.view.numAttributes])));
+  const attributes = tf.tensor2d(holdout.candidateAttributes, [z, holdout.view.numAttributes]);
+  // A generative model trains its classifier for exactly these candidates (held-out classes get synthetic features).
+  const prototypes = model.prepareClasses ? await model.prepareClasses(attributes, { signal }) : tf.tidy(() => model.embedClasses(attributes));
+  attributes.dispose();
   try {
     for (let start = 0; start < subset.size; start += 1024) {
       throwIfAborted(signal);

@@ -26,6 +26,12 @@ export interface FrozenModelData {
   bias: Float32Array;
   /** numClasses × embedding size. */
   prototypes: Float32Array;
+  /**
+   * unseenClasses × embedding size, for models whose class embeddings depend on
+   * the candidate set (a generative model trains one classifier for ZSL, over the
+   * unseen classes, and another for GZSL); absent when they do not.
+   */
+  zslPrototypes?: Float32Array;
   classNames: string[];
   attributeNames: string[];
   /** numClasses × numAttributes, as the method saw them; a candidate is matched to its class by these. */
@@ -56,12 +62,19 @@ export async function freezeModel(input: FreezeInput): Promise<FrozenModelData> 
   const { model, featureDim: d } = input;
   const numClasses = input.classNames.length;
   const numAttributes = input.attributeNames.length;
-  const attributes = tf.tensor2d(input.classAttributes, [numClasses, numAttributes]);
-  const prototypes = model.prepareClasses ? await model.prepareClasses(attributes, {}) : tf.tidy(() => model.embedClasses(attributes));
-  attributes.dispose();
-  const prototypeData = (await prototypes.data()) as Float32Array;
-  const columns = prototypes.shape[1]!;
-  prototypes.dispose();
+  const embed = async (rows: Float32Array, count: number) => {
+    const attributes = tf.tensor2d(rows, [count, numAttributes]);
+    const prototypes = model.prepareClasses ? await model.prepareClasses(attributes, {}) : tf.tidy(() => model.embedClasses(attributes));
+    attributes.dispose();
+    const data = (await prototypes.data()) as Float32Array;
+    const width = prototypes.shape[1]!;
+    prototypes.dispose();
+    return { data, width };
+  };
+  const { data: prototypeData, width: columns } = await embed(input.classAttributes, numClasses);
+  const unseenRows = new Float32Array(input.unseenClasses.length * numAttributes);
+  input.unseenClasses.forEach((c, i) => unseenRows.set(input.classAttributes.subarray(c * numAttributes, (c + 1) * numAttributes), i * numAttributes));
+  const zslPrototypes = model.prepareClasses ? (await embed(unseenRows, input.unseenClasses.length)).data : undefined;
   // Probe the image branch: f(0) is the bias, f(e_i) - f(0) the i-th row of the map.
   const probe = tf.tidy(() => model.embedFeatures(tf.concat([tf.zeros([1, d]), tf.eye(d)]) as tf.Tensor2D));
   const probed = (await probe.data()) as Float32Array;
@@ -82,6 +95,7 @@ export async function freezeModel(input: FreezeInput): Promise<FrozenModelData> 
     featureMap: identity ? { kind: 'identity', extra: columns - d } : { kind: 'matrix', columns, matrix },
     bias,
     prototypes: prototypeData,
+    ...(zslPrototypes ? { zslPrototypes } : {}),
     classNames: input.classNames,
     attributeNames: input.attributeNames,
     classAttributes: input.classAttributes,
@@ -128,6 +142,7 @@ export class FrozenModel implements ZslModel {
   private readonly map: tf.Tensor2D | null;
   private readonly bias: tf.Tensor1D;
   private readonly prototypes: tf.Tensor2D;
+  private readonly zslPrototypes: tf.Tensor2D | null;
   private readonly rowOf = new Map<string, number>();
 
   constructor(readonly data: FrozenModelData) {
@@ -137,6 +152,7 @@ export class FrozenModel implements ZslModel {
     this.map = data.featureMap.kind === 'matrix' ? tf.tensor2d(data.featureMap.matrix, [data.featureDim, columns]) : null;
     this.bias = tf.tensor1d(data.bias);
     this.prototypes = tf.tensor2d(data.prototypes, [data.classNames.length, columns]);
+    this.zslPrototypes = data.zslPrototypes ? tf.tensor2d(data.zslPrototypes, [data.unseenClasses.length, columns]) : null;
     const a = data.attributeNames.length;
     data.classNames.forEach((_, c) => this.rowOf.set(key(data.classAttributes.subarray(c * a, (c + 1) * a)), c));
   }
@@ -166,11 +182,17 @@ export class FrozenModel implements ZslModel {
       if (c === undefined) throw new ZslError('this exported model only knows the classes it was exported with.');
       return c;
     });
+    // Exactly the unseen classes: the ZSL embeddings, when the model has its own for them.
+    const unseen = this.data.unseenClasses;
+    if (this.zslPrototypes && rows.length === unseen.length && new Set([...rows, ...unseen]).size === unseen.length) {
+      const position = new Map(unseen.map((c, i) => [c, i] as const));
+      return tf.tidy(() => tf.gather(this.zslPrototypes!, tf.tensor1d(rows.map((c) => position.get(c)!), 'int32')));
+    }
     return tf.tidy(() => tf.gather(this.prototypes, tf.tensor1d(rows, 'int32')));
   }
 
   dispose(): void {
-    tf.dispose([this.bias, this.prototypes, ...(this.map ? [this.map] : [])]);
+    tf.dispose([this.bias, this.prototypes, ...(this.map ? [this.map] : []), ...(this.zslPrototypes ? [this.zslPrototypes] : [])]);
   }
 }
 
@@ -199,6 +221,7 @@ export function parseModel(text: string, file = 'model file'): FrozenModelData {
     ['prototypes', data.prototypes.length, data.classNames.length * columns],
     ['classAttributes', data.classAttributes.length, data.classNames.length * data.attributeNames.length],
     ['bias', data.bias.length, columns],
+    ...(data.zslPrototypes ? [['zslPrototypes', data.zslPrototypes.length, data.unseenClasses.length * columns] as [string, number, number]] : []),
     ...(data.featureMap.kind === 'matrix' ? [['featureMap', data.featureMap.matrix.length, data.featureDim * columns] as [string, number, number]] : []),
   ];
   for (const [variable, got, expected] of sizes) {

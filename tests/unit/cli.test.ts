@@ -66,7 +66,7 @@ describe('npm run zsl', () => {
   test('--help lists the methods', async () => {
     const { stdout } = await zsl('--help');
     expect(stdout).toMatch(/--method <name>/);
-    for (const method of ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
+    for (const method of ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje', 'cvae']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
   });
 });
 
@@ -115,6 +115,7 @@ describe('every method from the command line', () => {
     ['devise', ['--epochs', '2', '--lr', '0.01']],
     ['ale', ['--epochs', '2', '--lr', '0.01']],
     ['sje', ['--epochs', '2', '--lr', '0.01']],
+    ['cvae', ['--epochs', '3', '--hidden', '32', '--latent', '8', '--lr', '0.003', '--beta', '0.1', '--synthetic', '50', '--classifier-epochs', '5']],
   ])('%s trains on the demo, calibrated, and reports its settings', async (method, extra) => {
     const { stdout } = await zsl('train', 'demo', '--method', method, ...extra, '--calibrate', '--backend', 'cpu', '--json');
     const last = JSON.parse(stdout.trim().split('\n').at(-1)!);

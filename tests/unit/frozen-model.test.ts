@@ -21,6 +21,7 @@ const quick: Partial<Record<MethodName, Record<string, number>>> = {
   ale: { epochs: 2, learningRate: 1e-2 },
   sje: { epochs: 2, learningRate: 1e-2 },
   sae: { lambda: 100 },
+  cvae: { epochs: 2, hiddenUnits: 32, latentDim: 8, syntheticPerClass: 30, classifierEpochs: 3 },
 };
 
 test.each(METHOD_NAMES)('%s: the exported file classifies identically after import', async (method) => {

@@ -43,6 +43,7 @@ const fast: Partial<Record<MethodName, Record<string, number>>> = {
   ale: { epochs: 1, batchSize: 128 },
   sje: { epochs: 1, batchSize: 128 },
   sae: { lambda: 100 },
+  cvae: { epochs: 1, hiddenUnits: 16, latentDim: 4, syntheticPerClass: 20, classifierEpochs: 2, batchSize: 128 },
 };
 
 test.each(METHOD_NAMES)('%s trains, tunes and calibrates without looking at test data', async (method) => {

@@ -6,7 +6,7 @@
  */
 import { ZslError } from '../errors.ts';
 
-export type MethodName = 'seed' | 'eszsl' | 'sae' | 'devise' | 'ale' | 'sje';
+export type MethodName = 'seed' | 'eszsl' | 'sae' | 'devise' | 'ale' | 'sje' | 'cvae';
 export type ParamValue = number | string;
 
 export interface ParamSpec {
@@ -135,6 +135,24 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
     family: 'trained',
     description: 'Bilinear compatibility with a structured hinge on the most violating class.',
     params: rankingParams,
+  },
+  cvae: {
+    name: 'cvae',
+    label: 'CVAE feature generator + softmax (generative GZSL)',
+    family: 'trained',
+    description:
+      'Learns to generate image features of a class from its attributes, synthesises features of the unseen classes, then trains an ordinary softmax on real seen and synthetic unseen features.',
+    params: [
+      epochs(30),
+      batchSize,
+      withGrid(float('learningRate', 'Learning rate', 'lr', 1e-3, 1e-7, 10), [3e-4, 1e-3, 3e-3]),
+      int('latentDim', 'Latent size', 'latent', 32, 1, 4096),
+      int('hiddenUnits', 'Hidden units', 'hidden', 512, 1, 16_384),
+      withGrid(float('beta', 'β (KL weight)', 'beta', 1, 0, 100), [0.1, 1]),
+      int('syntheticPerClass', 'Synthetic features per unseen class', 'synthetic', 300, 1, 100_000),
+      int('classifierEpochs', 'Classifier epochs', 'classifier-epochs', 20, 1, 10_000),
+      ATTRIBUTES,
+    ],
   },
 };
 

@@ -9,6 +9,7 @@ import type { TrainingView } from '../training-view.ts';
 import { createBilinearTrainer } from './bilinear.ts';
 import type { MethodName, ParamValue } from './catalog.ts';
 import { fitEszsl, type ClosedFormHooks } from './eszsl.ts';
+import { createGenerativeTrainer, GENERATIVE_DEFAULTS } from './generative.ts';
 import { fitSae } from './sae.ts';
 import { createSeedTrainer } from './seed.ts';
 import type { ZslModel } from './types.ts';
@@ -64,4 +65,20 @@ export const RUNNERS: Record<MethodName, MethodRunner> = {
   devise: bilinear('devise'),
   ale: bilinear('ale'),
   sje: bilinear('sje'),
+  cvae: {
+    family: 'trained',
+    createTrainer: (view, p, seed) =>
+      createGenerativeTrainer(view, {
+        ...GENERATIVE_DEFAULTS,
+        epochs: num(p, 'epochs'),
+        batchSize: num(p, 'batchSize'),
+        learningRate: num(p, 'learningRate'),
+        latentDim: num(p, 'latentDim'),
+        hiddenUnits: num(p, 'hiddenUnits'),
+        beta: num(p, 'beta'),
+        syntheticPerClass: num(p, 'syntheticPerClass'),
+        classifierEpochs: num(p, 'classifierEpochs'),
+        seed,
+      }),
+  },
 };
