@@ -3,7 +3,9 @@
  * so several workers can parse parts in parallel and the results can be joined in
  * order. Line numbers in errors stay right: in-memory splits know each part's first
  * line; file splits re-base a part's error with withLineOffset once the lines of the
- * earlier parts are known. Pure TypeScript: no DOM, no Node modules.
+ * earlier parts are known. Joining copies every part once: parallel-parse.ts instead
+ * has the workers write into one shared output (no join, ~1× memory) and uses
+ * planFileRanges from here for its cuts. Pure TypeScript: no DOM, no Node modules.
  */
 import { withLineOffset, type FeatureMatrix } from './feature-parser.ts';
 import { ZslError } from '../errors.ts';

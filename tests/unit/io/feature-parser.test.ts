@@ -1,7 +1,11 @@
-/** The text feature parser: numeric correctness, chunking, layout quirks, parallel parts. */
+/** The text feature parser: numeric correctness, chunking, layout quirks, parallel parts and the shared-output parallel parse. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeatureParser, parseFeatureBytes, parseFeatureStream } from '../../../src/core/io/feature-parser.ts';
+import { FeatureParseError, FeatureParser, OutputFullError, parseFeatureBytes, parseFeatureStream } from '../../../src/core/io/feature-parser.ts';
 import { joinFeatureParts, splitAtNewlines, type PartResult } from '../../../src/core/io/feature-ranges.ts';
+import { parseFeatureFileParallel, runFeaturePart, type ParallelParseOptions, type PartTask } from '../../../src/core/io/parallel-parse.ts';
 import { createRng } from '../../../src/core/rng.ts';
 import { chunkedStream, encode } from './helpers/streams.ts';
 
@@ -89,7 +93,7 @@ describe('feature parser layout', () => {
 
   it('allocates once from a row hint and grows without one', () => {
     const text = Array.from({ length: 500 }, (_, r) => `${r} ${r + 0.5}`).join('\n');
-    for (const options of [{ rows: 500 }, { rows: 10 }, {}, { bytesTotal: 100 }]) {
+    for (const options of [{ rows: 500 }, { rows: 10 }, {}, { bytesTotal: 100 }, { columns: 2, bytesTotal: 5000 }, { columns: 2 }]) {
       const m = parseFeatureBytes(encode(text), { file: 'f.txt', ...options });
       expect(m.values.length).toBe(1000);
       expect(m.values[999]).toBe(499.5);
@@ -148,5 +152,196 @@ describe('feature parser layout', () => {
     const parser = new FeatureParser({ file: 'f.txt' });
     for (const piece of ['1 2', ' 3\n4', ' 5 6\n']) parser.push(encode(piece));
     expect(Array.from(parser.finish().values)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('parallel parse into one shared output', () => {
+  /** Runs the parts in-process (as a worker would) over bytes in memory. */
+  function parallel(bytes: Uint8Array, rows: number, parts: number, extra: Partial<ParallelParseOptions> = {}) {
+    const fallbacks: string[] = [];
+    const read = (into: Uint8Array, position: number) => {
+      const piece = bytes.subarray(position, position + into.length);
+      into.set(piece);
+      return piece.length;
+    };
+    const tasks: PartTask[] = [];
+    const result = parseFeatureFileParallel({
+      file: 'f.txt',
+      rows,
+      size: bytes.length,
+      parts,
+      read,
+      minPartBytes: 1,
+      chunkBytes: 64,
+      runTask: (task, output) => {
+        tasks.push(task);
+        return runFeaturePart(task, output, read);
+      },
+      onFallback: (reason) => fallbacks.push(reason),
+      ...extra,
+    });
+    return { result, fallbacks, tasks };
+  }
+
+  function single(bytes: Uint8Array, rows: number) {
+    return parseFeatureStream(chunkedStream(bytes, 1 << 16), { file: 'f.txt', rows });
+  }
+
+  function randomFile(seed: number, rows: number, cols: number, eol = '\n'): string {
+    const rng = createRng(seed);
+    return Array.from({ length: rows }, () => Array.from({ length: cols }, () => randomDecimal(rng)).join(' ')).join(eol);
+  }
+
+  it.each([
+    ['LF, final newline', randomFile(1, 61, 7) + '\n'],
+    ['no final newline', randomFile(2, 40, 5)],
+    ['CRLF and trailing blank lines', randomFile(3, 33, 9, '\r\n') + '\r\n\r\n  \n\n'],
+    ['byte order mark, tabs, a line longer than a read', '\uFEFF' + randomFile(4, 25, 40).replace(/ /g, '\t')],
+  ])('%s: identical to the single-thread parse, with 2, 3 and 5 workers', async (_name, text) => {
+    const bytes = encode(text);
+    const expected = await single(bytes, 0);
+    for (const parts of [2, 3, 5]) {
+      const { result, fallbacks, tasks } = parallel(bytes, expected.rows, parts);
+      const m = await result;
+      expect(fallbacks).toEqual([]);
+      expect(tasks.filter((t) => t.kind === 'parse').length).toBe(parts);
+      expect(tasks.some((t) => t.direction === 'backward')).toBe(true);
+      expect(m.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect([m.rows, m.cols, m.lines]).toEqual([expected.rows, expected.cols, expected.lines]);
+      expect(Buffer.from(m.values.buffer, m.values.byteOffset, m.values.byteLength).equals(Buffer.from(expected.values.buffer, expected.values.byteOffset, expected.values.byteLength))).toBe(true);
+    }
+  });
+
+  it('names the right line for an error in the second half (and the first)', async () => {
+    const lines = randomFile(6, 120, 6).split('\n');
+    for (const [bad, fix] of [
+      [100, (l: string) => l.replace(/ \S+$/, '')], // a value short
+      [97, (l: string) => l.replace(/ /, ' 1.5x ')], // a bad token
+      [118, (l: string) => `${l} 7`], // a value too many
+      [103, () => ''], // a blank line in the middle
+      [9, (l: string) => l.replace(/ /, ' nan ')], // in the first part
+    ] as const) {
+      const broken = lines.slice();
+      broken[bad - 1] = fix(broken[bad - 1]!);
+      const bytes = encode(broken.join('\n'));
+      const message = await single(bytes, 120).then(
+        () => 'no error',
+        (error: Error) => error.message,
+      );
+      expect(message).toMatch(/^f\.txt, line \d+: /);
+      for (const parts of [2, 4]) {
+        const { result, fallbacks } = parallel(bytes, 120, parts);
+        await expect(result).rejects.toThrow(message);
+        // The first part's error is already the file's first; a later part's error is found again on one thread.
+        expect(fallbacks.length).toBe(bad === 9 ? 0 : 1);
+      }
+    }
+  });
+
+  it('gives the single-thread result when the row hint is wrong or the file is odd', async () => {
+    const text = randomFile(7, 50, 4) + '\n';
+    for (const [body, rows] of [
+      [text, 49],
+      [text, 51],
+      [text, 500],
+      ['\n' + text, 50], // a leading blank line
+      [text.replace('\n', '\n\n'), 50], // a blank line inside
+    ] as const) {
+      const bytes = encode(body);
+      const expected = await single(bytes, rows).then(
+        (m) => ({ rows: m.rows, cols: m.cols, lines: m.lines, values: Array.from(m.values) }),
+        (error: Error) => error.message,
+      );
+      for (const parts of [2, 3]) {
+        const got = await parallel(bytes, rows, parts).result.then(
+          (m) => ({ rows: m.rows, cols: m.cols, lines: m.lines, values: Array.from(m.values) }),
+          (error: Error) => error.message,
+        );
+        expect(got).toEqual(expected);
+      }
+    }
+  });
+
+  it('reports progress, and stops every part when cancelled', async () => {
+    const bytes = encode(randomFile(8, 200, 6) + '\n');
+    const seen: [number, number][] = [];
+    const m = await parallel(bytes, 200, 2, { onProgress: (b, r) => seen.push([b, r]) }).result;
+    expect(m.rows).toBe(200);
+    expect(seen.at(-1)).toEqual([bytes.length, 200]);
+    const controller = new AbortController();
+    let reads = 0;
+    const read = (into: Uint8Array, position: number) => {
+      if (++reads === 30) controller.abort();
+      const piece = bytes.subarray(position, position + into.length);
+      into.set(piece);
+      return piece.length;
+    };
+    const tasks: PartTask[] = [];
+    const cancelled = parseFeatureFileParallel({
+      file: 'f.txt', rows: 200, size: bytes.length, parts: 2, read, minPartBytes: 1, chunkBytes: 64, signal: controller.signal,
+      runTask: (task, output) => {
+        tasks.push(task);
+        return runFeaturePart(task, output, read);
+      },
+    });
+    await expect(cancelled).rejects.toThrow(/Cancelled/);
+    expect(reads).toBeLessThan(40);
+    expect(tasks.length).toBe(2);
+  });
+
+  it('stays on one thread for small files', async () => {
+    const bytes = encode('1 2\n3 4\n');
+    const { result, fallbacks, tasks } = parallel(bytes, 2, 2, { minPartBytes: 1 << 20 });
+    expect(Array.from((await result).values)).toEqual([1, 2, 3, 4]);
+    expect(tasks).toEqual([]);
+    expect(fallbacks.length).toBe(1);
+  });
+});
+
+describe('caller-supplied output', () => {
+  it('writes rows in place from outputRow, and moves to its own array only when they do not fit', () => {
+    const output = new Float32Array(10).fill(-1);
+    const m = parseFeatureBytes(encode('1 2\n3 4\n'), { file: 'f.txt', columns: 2, output, outputRow: 1 });
+    expect(Array.from(output)).toEqual([-1, -1, 1, 2, 3, 4, -1, -1, -1, -1]);
+    expect(m.values.buffer).toBe(output.buffer);
+    expect(Array.from(m.values)).toEqual([1, 2, 3, 4]);
+    const small = new Float32Array(4);
+    const grown = parseFeatureBytes(encode('1 2\n3 4\n5 6\n'), { file: 'f.txt', columns: 2, output: small, outputRow: 1 });
+    expect(Array.from(grown.values)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(grown.values.buffer).not.toBe(small.buffer);
+    expect(() => parseFeatureBytes(encode('1 2\n3 4\n5 6\n'), { file: 'f.txt', columns: 2, output: small, outputOnly: true })).toThrow(OutputFullError);
+  });
+});
+
+describe('Node worker_threads host (scripts/feature-parse-workers.ts)', () => {
+  it('parses a file on disk in workers exactly as on one thread, errors included', async () => {
+    const { parseFeatureFileInWorkers } = await import('../../../scripts/feature-parse-workers.ts');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'zsl-parse-'));
+    try {
+      const rng = createRng(9);
+      const lines = Array.from({ length: 300 }, () => Array.from({ length: 20 }, () => randomDecimal(rng)).join(' '));
+      const good = path.join(dir, 'good.txt');
+      writeFileSync(good, lines.join('\n') + '\n');
+      const expected = parseFeatureBytes(new Uint8Array(readFileSync(good)), { file: 'good.txt', rows: 300 });
+      for (const workers of [2, 3]) {
+        const fallbacks: string[] = [];
+        const m = await parseFeatureFileInWorkers(good, { rows: 300, workers, minPartBytes: 1, chunkBytes: 4096, onFallback: (r) => fallbacks.push(r) });
+        expect(fallbacks).toEqual([]);
+        expect(m.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect([m.rows, m.cols, m.lines]).toEqual([expected.rows, expected.cols, expected.lines]);
+        expect(Array.from(m.values)).toEqual(Array.from(expected.values));
+      }
+      for (const bad of [5, 290]) {
+        const broken = lines.slice();
+        broken[bad - 1] = broken[bad - 1]!.replace(' ', ' 0x12 ');
+        const file = path.join(dir, `bad-${bad}.txt`);
+        writeFileSync(file, broken.join('\n'));
+        const run = parseFeatureFileInWorkers(file, { rows: 300, workers: 2, minPartBytes: 1 });
+        await expect(run).rejects.toThrow(`bad-${bad}.txt, line ${bad}: value 2 is "0x12"`);
+        await expect(run).rejects.toBeInstanceOf(FeatureParseError);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
