@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { METHOD_INFO } from '../core/methods/catalog.ts';
 import type { RunSummary } from '../worker/protocol.ts';
-import { useAppState, useController } from './context.ts';
+import { useController, useDeferredAppState } from './context.ts';
+import type { AppState } from './store.ts';
 import { duration, percent } from './format.ts';
 import { PUBLISHED_AWA2 } from './published.ts';
 import { ResultsToolbar } from './ResultsToolbar.tsx';
@@ -13,9 +14,13 @@ const settingsOf = (run: RunSummary) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
+const selectRuns = (s: AppState) => s.runs;
+const selectSelected = (s: AppState) => s.selectedRun;
+
 export function RunsTable() {
-  const runs = useAppState((s) => s.runs);
-  const selected = useAppState((s) => s.selectedRun);
+  // Deferred: a finished run draws a table and charts; let React slice that work.
+  const runs = useDeferredAppState(selectRuns);
+  const selected = useDeferredAppState(selectSelected);
   const controller = useController();
   const [showPublished, setShowPublished] = useState(false);
   return (

@@ -69,7 +69,7 @@ export interface AppState {
   interrupted: InterruptedRun | null;
 }
 
-export const MAX_CHART_POINTS = 200;
+export const MAX_CHART_POINTS = 160;
 const SMOOTHING = 0.9;
 
 export class AppStore {
