@@ -42,6 +42,7 @@ const RESTORE_SLOTS: Partial<Record<RequestKind, 'backend' | 'dataset' | 'split'
   'load-demo': 'dataset',
   'load-files': 'dataset',
   'load-stored': 'dataset',
+  'load-picture-demo': 'dataset',
   'set-custom-split': 'split',
 };
 

@@ -4,18 +4,25 @@
  * (Photos need an image backbone; until one is loaded, images are chosen from the dataset.)
  */
 import { useState } from 'react';
-import type { RequestMap } from '../worker/protocol.ts';
+import type { Classification } from '../core/classify.ts';
+import { DrawingPad } from './DrawingPad.tsx';
 import { useAppState, useController } from './context.ts';
 
-type Result = RequestMap['classify-image']['result'];
+type Result = Classification & { trueClass?: string; imageIndex?: number };
 
 export function ClassifyPanel() {
   const model = useAppState((s) => s.model);
   const images = useAppState((s) => s.dataset?.images ?? 0);
+  const pictures = useAppState((s) => s.dataset?.featureSource.kind === 'backbone');
   const controller = useController();
   const [index, setIndex] = useState(1);
   const [scope, setScope] = useState<'unseen' | 'all'>('unseen');
-  const [result, setResult] = useState<Result | null>(null);
+  const [result, setResultState] = useState<Result | null>(null);
+  const [count, setCount] = useState(0);
+  const setResult = (next: Result | null) => {
+    setResultState(next);
+    if (next) setCount((n) => n + 1);
+  };
   const classify = async (imageIndex: number) => {
     setIndex(imageIndex + 1);
     setResult(await controller.classifyImage(imageIndex, scope));
@@ -46,19 +53,22 @@ export function ClassifyPanel() {
               A random image
             </button>
           </div>
-          {result && <ClassificationView result={result} />}
+          {pictures && <DrawingPad scope={scope} onResult={setResult} />}
+          {result && <ClassificationView result={result} count={count} />}
         </>
       )}
     </section>
   );
 }
 
-function ClassificationView({ result }: { result: Result }) {
+function ClassificationView({ result, count }: { result: Result; count: number }) {
   return (
-    <div className="classification" data-testid="classification">
-      <p>
-        Image {result.imageIndex + 1} shows a <strong>{result.trueClass}</strong>.
-      </p>
+    <div className="classification" data-testid="classification" data-result={count}>
+      {result.imageIndex !== undefined && (
+        <p>
+          Image {result.imageIndex + 1} shows a <strong>{result.trueClass}</strong>.
+        </p>
+      )}
       {result.read && (
         <p className="hint">
           Attributes the model reads in it: {result.read.map((a) => a.name).join(', ')}.

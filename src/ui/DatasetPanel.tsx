@@ -67,6 +67,9 @@ export function DatasetPanel() {
         <button type="button" disabled={busy} onClick={() => void controller.loadDemo(seed)}>
           Regenerate demo
         </button>
+        <button type="button" disabled={busy} data-testid="picture-demo" onClick={() => void controller.loadPictureDemo(seed)}>
+          Load the picture demo (draw and classify)
+        </button>
       </div>
     </section>
   );

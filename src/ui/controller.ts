@@ -159,7 +159,7 @@ export class Controller {
     if (dataset.notes.length > 0) this.store.update({ notice: { tone: 'info', text: dataset.notes.join(' ') } });
   }
 
-  private async datasetJob<K extends 'load-demo' | 'describe-files' | 'load-files' | 'load-stored'>(
+  private async datasetJob<K extends 'load-demo' | 'describe-files' | 'load-files' | 'load-stored' | 'load-picture-demo'>(
     kind: K,
     payload: RequestMap[K]['payload'],
     onResult: (result: RequestMap[K]['result']) => void,
@@ -251,6 +251,31 @@ export class Controller {
   async classifyImage(imageIndex: number, scope: 'unseen' | 'all') {
     try {
       return await this.client.request('classify-image', { imageIndex, scope, k: 5 });
+    } catch (error) {
+      this.notify(error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
+  async loadPictureDemo(seed = 1): Promise<void> {
+    await this.datasetJob('load-picture-demo', { seed, imagesPerClass: 12 }, (dataset) => {
+      this.useDataset(dataset);
+      this.setMethod('eszsl');
+    });
+  }
+
+  async classifyPixels(pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all') {
+    try {
+      return await this.client.request('classify-pixels', { pixels, width, height, scope, k: 5 }, { transfer: [pixels.buffer as ArrayBuffer] });
+    } catch (error) {
+      this.notify(error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
+  async classifyImageFile(file: File, scope: 'unseen' | 'all') {
+    try {
+      return await this.client.request('classify-image-file', { file, scope, k: 5 });
     } catch (error) {
       this.notify(error instanceof Error ? error.message : String(error));
       return null;

@@ -16,7 +16,9 @@ import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
 import type { TrainerState } from '../core/checkpoint.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
+import type { BackboneModel, BackboneSpec } from '../core/backbone.ts';
 import { classifyFeatures } from '../core/classify.ts';
+import { embedPicture, generatePictureDataset } from '../core/picture-dataset.ts';
 import { embeddingMap } from './embedding-map.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
@@ -54,6 +56,10 @@ export interface HostEnv {
   store?: DatasetStore;
   /** Where finished runs and their models are kept (IndexedDB in the browser; absent under Node). */
   runs?: RunStore;
+  /** Loads the picture world's backbone shipped with the app (same origin, works offline). */
+  loadPictureBackbone?: () => Promise<{ model: BackboneModel; spec: BackboneSpec }>;
+  /** Decodes an image file to RGBA pixels (browser: createImageBitmap + OffscreenCanvas). */
+  decodeImage?: (file: File) => Promise<{ pixels: Uint8ClampedArray; width: number; height: number }>;
   probes: Partial<Record<BackendName, BackendProbe>>;
   /** Milliseconds between flushes of loss points to the page (default 250: four updates a second). */
   throttleMs?: number;
@@ -77,6 +83,29 @@ export function createWorkerHost(env: HostEnv) {
   /** The last drop, zips already expanded, until it is loaded or replaced. */
   let staged: { token: number; files: SourceFile[] } | null = null;
   const models = new ModelKeeper(env.runs);
+  let backbone: Promise<{ model: BackboneModel; spec: BackboneSpec }> | null = null;
+  const requireBackbone = () => {
+    if (!env.loadPictureBackbone) throw new ZslError('No image backbone is available here.');
+    backbone ??= env.loadPictureBackbone().catch((error: unknown) => {
+      backbone = null;
+      throw error;
+    });
+    return backbone;
+  };
+
+  /** Embeds pixels with the backbone and classifies them, refusing a model trained in another feature space. */
+  const classifyPixels = async (pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all', k: number) => {
+    const { model, frozen } = models.require();
+    const { model: net, spec } = await requireBackbone();
+    if (!frozen || frozen.featureSource.network !== spec.featureSourceNetwork) {
+      throw new ZslError(
+        `This model was trained on features from ${frozen?.featureSource.network ?? 'another source'}, but pictures are embedded by the ${spec.name} backbone (${spec.featureSourceNetwork}). ` +
+          'Train a model on the picture demo to classify drawings; to classify photos with an AwA2 model you need a matching ResNet-101 backbone, or features re-extracted from images.',
+      );
+    }
+    const features = await embedPicture(net, spec, pixels, width, height);
+    return classifyFeatures(model, frozen, features, scope, k);
+  };
   const jobs = new Map<number, Job>();
   let queue: Promise<void> = Promise.resolve();
 
@@ -286,6 +315,25 @@ export function createWorkerHost(env: HostEnv) {
       const features = data.features.slice(index * data.featureDim, (index + 1) * data.featureDim);
       const result = await classifyFeatures(model, frozen, features, request.scope, request.k);
       return { ...result, trueClass: data.classNames[data.labels[index]!]!, imageIndex: index };
+    },
+    async 'load-picture-demo'(request, job) {
+      const progress = (p: { phase: string; fraction: number }) => env.post({ kind: 'progress', id: request.id, progress: { ...p, etaSeconds: null } });
+      progress({ phase: 'Loading the picture backbone', fraction: 0 });
+      await ensureBackend();
+      const { model, spec } = await requireBackbone();
+      const pictures = await generatePictureDataset({ model, spec, seed: request.seed, imagesPerClass: request.imagesPerClass, onProgress: progress, signal: job.cancel.signal });
+      return setDataset(pictures, 'One-hot picture attributes: shape, colour, pattern, size.');
+    },
+    async 'classify-pixels'(request) {
+      return classifyPixels(request.pixels, request.width, request.height, request.scope, request.k);
+    },
+    async 'classify-image-file'(request) {
+      if (!env.decodeImage) throw new ZslError('Images cannot be decoded here.');
+      if (request.file.size > 50e6) throw new ZslError(`is ${(request.file.size / 1e6).toFixed(0)} MB; expected a picture under 50 MB.`, { file: request.file.name });
+      const image = await env.decodeImage(request.file).catch(() => {
+        throw new ZslError('could not be decoded; expected a JPEG, PNG or WebP picture.', { file: request.file.name });
+      });
+      return classifyPixels(image.pixels, image.width, image.height, request.scope, request.k);
     },
     async 'embedding-map'(request) {
       const data = requireDataset();

@@ -111,6 +111,12 @@ export interface RequestMap {
     payload: { imageIndex: number; scope: 'unseen' | 'all'; k: number };
     result: Classification & { trueClass: string; imageIndex: number };
   };
+  'load-picture-demo': { payload: { seed: number; imagesPerClass: number }; result: LoadedDataset };
+  'classify-pixels': {
+    payload: { pixels: Uint8ClampedArray; width: number; height: number; scope: 'unseen' | 'all'; k: number };
+    result: Classification;
+  };
+  'classify-image-file': { payload: { file: File; scope: 'unseen' | 'all'; k: number }; result: Classification };
   'embedding-map': { payload: { maxImages: number }; result: { points: MapPoint[]; method: string } };
   'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createDatasetCache, storageEstimate } from './dataset-cache.ts';
+import { loadBackbone, parseBackboneSpec } from '../core/backbone.ts';
 import { createWorkerHost } from './host.ts';
 import { createRunStore } from './run-store.ts';
 import { browserProbes } from './probes.ts';
@@ -27,6 +28,26 @@ const host = createWorkerHost({
   },
   post: (event, transfer = []) => scope.postMessage(event, { transfer }),
   runs: createRunStore(),
+  loadPictureBackbone: async () => {
+    // Shipped with the app and served from its own origin: this works offline.
+    const base = new URL(`${import.meta.env.BASE_URL}backbones/picture-world/`, self.location.origin);
+    const spec = parseBackboneSpec(await (await fetch(new URL('backbone.json', base))).json());
+    return { spec, model: await loadBackbone(spec, { url: new URL('model.json', base).href }) };
+  },
+  decodeImage: async (file) => {
+    // EXIF orientation is applied by createImageBitmap; huge pictures are scaled down first.
+    const probe = await createImageBitmap(file);
+    const scale = Math.min(1, 1024 / Math.max(probe.width, probe.height));
+    const width = Math.max(1, Math.round(probe.width * scale));
+    const height = Math.max(1, Math.round(probe.height * scale));
+    const bitmap = scale < 1 ? await createImageBitmap(probe, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' }) : probe;
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    probe.close();
+    bitmap.close();
+    return { pixels: context.getImageData(0, 0, width, height).data, width, height };
+  },
   probes: browserProbes,
 });
 scope.onmessage = (event: MessageEvent<ToWorker>) => host.handle(event.data);

@@ -15,7 +15,7 @@ type NewRequest = Request extends infer R ? (R extends Request ? Omit<R, 'id'> :
 const fast: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, params: { ...DEFAULT_TRAIN_CONFIG.params, epochs: 2, hiddenUnits: 32, learningRate: 3e-3, batchSize: 128 } };
 const withEpochs = (config: TrainConfig, epochs: number): TrainConfig => ({ ...config, params: { ...config.params, epochs } });
 
-function harness() {
+function harness(extra: Partial<Parameters<typeof createWorkerHost>[0]> = {}) {
   const events: WorkerEvent[] = [];
   const waiters: Array<{ match: (e: WorkerEvent) => boolean; resolve: (e: WorkerEvent) => void }> = [];
   const host = createWorkerHost({
@@ -30,6 +30,7 @@ function harness() {
     },
     probes: { webgpu: async () => 'no adapter', cpu: async () => null },
     throttleMs: 0,
+    ...extra,
   });
   let nextId = 1;
   const send = (message: ToWorker) => host.handle(message);
@@ -124,4 +125,19 @@ describe('worker host', () => {
     const noModel = await h.done(h.request({ kind: 'classify-features', features: new Float32Array(128), featureDim: 128, k: 1, scope: 'all' }));
     expect(noModel).toMatchObject({ kind: 'error', message: expect.stringMatching(/No model is trained yet/) });
   });
+});
+
+test('a picture is only classified by a model trained in the backbone\'s feature space', async () => {
+  const net = tf.sequential({ layers: [tf.layers.globalAveragePooling2d({ inputShape: [8, 8, 3] })] });
+  const spec = { id: 'tiny', name: 'Tiny', inputSize: 8, resize: 'stretch' as const, scaling: { kind: 'unit' as const }, outputDim: 3, featureSourceNetwork: 'tiny-net v1' };
+  const h = harness({ loadPictureBackbone: async () => ({ model: net, spec }) });
+  h.request({ kind: 'init', backend: 'cpu' });
+  h.request({ kind: 'load-demo', seed: 5 });
+  await h.done(h.request({ kind: 'train', config: { ...DEFAULT_TRAIN_CONFIG, method: 'eszsl', params: { featureReg: 1000, attributeReg: 1, attributes: 'l2' } } }));
+  const refused = await h.done(h.request({ kind: 'classify-pixels', pixels: new Uint8ClampedArray(8 * 8 * 4), width: 8, height: 8, scope: 'all', k: 3 }));
+  expect(refused).toMatchObject({
+    kind: 'error',
+    message: expect.stringMatching(/trained on features from demo-zoo v1, but pictures are embedded by the Tiny backbone \(tiny-net v1\)/),
+  });
+  net.dispose();
 });
