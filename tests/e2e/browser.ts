@@ -1,6 +1,6 @@
 /** Launching Debian's Chromium for the end-to-end tests, with console errors collected. */
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright';
 import { chromiumArgs, chromiumArgsWithoutWebGpu, chromiumPath } from '../chromium.ts';
 
@@ -42,16 +42,34 @@ export async function setField(page: Page, name: string, value: string): Promise
  * Threads created later inherit the priority of the thread that creates them.
  */
 export function deprioritiseGpuProcess(): number {
-  let pids: string[] = [];
+  return renice(processIds('--type=gpu-process'), () => true);
+}
+
+/**
+ * The same for the page's Web Worker threads: on a machine with more than two
+ * cores the worker has a core of its own; here it competes with the page's main
+ * thread, so it gets a lower priority (the worker keeps running at full speed
+ * whenever the main thread is idle, which is nearly always). Call it once the
+ * worker exists.
+ */
+export function deprioritiseWorkers(): number {
+  return renice(processIds('--type=renderer'), (comm) => comm.startsWith('DedicatedWorker'));
+}
+
+function processIds(flag: string): string[] {
   try {
-    pids = execFileSync('pgrep', ['-f', '--', '--type=gpu-process']).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', '--', flag]).toString().trim().split('\n').filter(Boolean);
   } catch {
-    return 0; // pgrep exits 1 when nothing matches
+    return []; // pgrep exits 1 when nothing matches
   }
+}
+
+function renice(pids: string[], threadFilter: (comm: string) => boolean): number {
   let threads = 0;
   for (const pid of pids) {
     for (const tid of safeList(`/proc/${pid}/task`)) {
       try {
+        if (!threadFilter(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim())) continue;
         execFileSync('renice', ['-n', '19', '-p', tid], { stdio: 'ignore' });
         threads++;
       } catch {
