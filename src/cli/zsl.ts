@@ -8,9 +8,9 @@ import { generateDemoDataset } from '../core/demo-dataset.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { classifyFeatures } from '../core/classify.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
-import { FrozenModel, freezeModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
 import { buildDataset, inspectFiles } from '../core/io/build-dataset.ts';
-import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
+import { freezeRun, trainAndEvaluate } from '../core/run-method.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes } from './node-backends.ts';
 import { filesFromPath } from './node-files.ts';
@@ -67,19 +67,7 @@ async function run(command: Command): Promise<void> {
       ),
   });
   if (command.save) {
-    const data = datasetForMethod(dataset, run.config);
-    const frozen = await freezeModel({
-      model,
-      featureDim: data.featureDim,
-      classNames: data.classNames,
-      attributeNames: data.attributeNames,
-      classAttributes: data.classAttributes,
-      seenClasses: split.seenClasses,
-      unseenClasses: split.unseenClasses,
-      gamma: run.calibration.gamma,
-      featureSource: data.featureSource,
-      run: { config: run.config, evaluation: run.evaluation, datasetId: run.datasetId, split: run.split },
-    });
+    const frozen = await freezeRun(model, dataset, split, run);
     await writeFile(command.save, serialiseModel(frozen));
     log(`Model written to ${command.save}`);
   }

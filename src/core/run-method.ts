@@ -11,6 +11,7 @@ import type { Split, ZslDataset } from './dataset.ts';
 import type { TrainerState } from './checkpoint.ts';
 import { CancelledError, ZslError } from './errors.ts';
 import { evaluateModel, type EvaluationResult } from './evaluate.ts';
+import { freezeModel, type FrozenModelData } from './frozen-model.ts';
 import {
   epochsOf,
   gridCandidates,
@@ -198,4 +199,21 @@ async function calibrate(view: TrainingView, config: TrainConfig, hooks: RunHook
     onProgress: (p) => hooks.onProgress?.({ phase: `${p.phase} (calibrating ${METHOD_INFO[config.method].label})`, fraction: p.fraction, etaSeconds: null }),
   });
   return choice.gamma;
+}
+
+/** The frozen, exportable form of a run's model, with the classes and attributes exactly as the run used them. */
+export function freezeRun(model: ZslModel, dataset: ZslDataset, split: Split, run: RunSummary): Promise<FrozenModelData> {
+  const data = datasetForMethod(dataset, run.config);
+  return freezeModel({
+    model,
+    featureDim: data.featureDim,
+    classNames: data.classNames,
+    attributeNames: data.attributeNames,
+    classAttributes: data.classAttributes,
+    seenClasses: split.seenClasses,
+    unseenClasses: split.unseenClasses,
+    gamma: run.calibration.gamma,
+    featureSource: data.featureSource,
+    run: { config: run.config, evaluation: run.evaluation, datasetId: run.datasetId, split: run.split },
+  });
 }

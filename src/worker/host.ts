@@ -242,8 +242,7 @@ export function createWorkerHost(env: HostEnv) {
           onProgress: (progress) => env.post({ kind: 'progress', id, progress }),
         });
         await env.runs?.clearCheckpoint().catch(() => undefined);
-        const methodData = datasetForMethod(data, run.config);
-        const notes = await models.adoptTrained(model, methodData, split, run, losses, epochs);
+        const notes = await models.adoptTrained(model, data, split, run, losses, epochs);
         return { ...run, runId: models.current?.runId ?? null, notes, model: models.current ? models.info() : null };
       } catch (error) {
         if (isCancelled(error)) await env.runs?.clearCheckpoint().catch(() => undefined);

@@ -6,9 +6,9 @@
  */
 import type { Split, ZslDataset } from '../core/dataset.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
-import { FrozenModel, freezeModel, parseModel, serialiseModel, type FrozenModelData } from '../core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel, type FrozenModelData } from '../core/frozen-model.ts';
 import type { ZslModel } from '../core/methods/types.ts';
-import type { RunSummary } from '../core/run-method.ts';
+import { freezeRun, type RunSummary } from '../core/run-method.ts';
 import type { EpochReport, ModelInfo, StoredRun } from './protocol.ts';
 import type { RunStore } from './run-store.ts';
 
@@ -30,18 +30,7 @@ export class ModelKeeper {
     const notes: string[] = [];
     let frozen: FrozenModelData | null = null;
     try {
-      frozen = await freezeModel({
-        model,
-        featureDim: dataset.featureDim,
-        classNames: dataset.classNames,
-        attributeNames: dataset.attributeNames,
-        classAttributes: dataset.classAttributes,
-        seenClasses: split.seenClasses,
-        unseenClasses: split.unseenClasses,
-        gamma: run.calibration.gamma,
-        featureSource: dataset.featureSource,
-        run: { config: run.config, evaluation: run.evaluation, datasetId: run.datasetId, split: run.split },
-      });
+      frozen = await freezeRun(model, dataset, split, run);
     } catch (error) {
       notes.push(`The model works but cannot be exported or kept after a reload: ${toUserMessage(error)}`);
     }

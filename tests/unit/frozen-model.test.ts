@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
 import { gatherRows } from '../../src/core/dataset.ts';
 import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
-import { FrozenModel, freezeModel, parseModel, serialiseModel } from '../../src/core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../../src/core/frozen-model.ts';
 import { defaultConfig, METHOD_NAMES, type MethodName } from '../../src/core/methods/catalog.ts';
 import type { ZslModel } from '../../src/core/methods/types.ts';
-import { datasetForMethod, trainAndEvaluate } from '../../src/core/run-method.ts';
+import { datasetForMethod, freezeRun, trainAndEvaluate } from '../../src/core/run-method.ts';
 import { rankClasses } from '../../src/core/search.ts';
 
 beforeAll(async () => {
@@ -30,18 +30,7 @@ test.each(METHOD_NAMES)('%s: the exported file classifies identically after impo
   const { model, run } = await trainAndEvaluate(demo, split, config, 'cpu', { epochTestImages: 0 });
   const data = datasetForMethod(demo, run.config);
   const a = data.attributeNames.length;
-  const frozen = await freezeModel({
-    model,
-    featureDim: data.featureDim,
-    classNames: data.classNames,
-    attributeNames: data.attributeNames,
-    classAttributes: data.classAttributes,
-    seenClasses: split.seenClasses,
-    unseenClasses: split.unseenClasses,
-    gamma: run.calibration.gamma,
-    featureSource: data.featureSource,
-    run: { config: run.config, evaluation: run.evaluation },
-  });
+  const frozen = await freezeRun(model, demo, split, run);
   const text = serialiseModel(frozen);
   const imported = new FrozenModel(parseModel(text));
   const test = split.testUnseenIndices;
