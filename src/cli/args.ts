@@ -18,7 +18,17 @@ import { ZslError } from '../core/errors.ts';
 export type Command =
   | { kind: 'help' }
   | { kind: 'inspect'; source: string; json: boolean }
-  | { kind: 'train'; source: string; json: boolean; backend: BackendChoice; config: TrainConfig; demoSeed: number; save: string | null }
+  | {
+      kind: 'train';
+      source: string;
+      json: boolean;
+      backend: BackendChoice;
+      config: TrainConfig;
+      demoSeed: number;
+      save: string | null;
+      /** The att_splits.mat variable the proposed split trains on; only trainval_loc is accepted (see build-splits.ts). */
+      psTraining: 'trainval_loc' | 'train_loc' | 'val_loc';
+    }
   | { kind: 'predict'; model: string; source: string; json: boolean; images: number[]; scope: 'unseen' | 'all'; demoSeed: number };
 
 const describeParam = (p: ParamSpec) =>
@@ -44,6 +54,8 @@ Options for train:
   --backend <name>            auto | ${BACKEND_ORDER.filter((b) => b !== 'webgl').join(' | ')} (default auto)
   --demo-seed <n>             seed of the generated demo dataset (default 7)
   --save <model.json>         write the trained model as one file (the app imports it too)
+  --ps-training <variable>    the att_splits.mat indices to train on (default trainval_loc; train_loc and
+                              val_loc are refused: they overlap test_seen_loc)
   --json                      print one JSON object as the last line
 
 Options for predict: --images (1-based image numbers, default 1), --scope (unseen or all classes), --demo-seed, --json
@@ -67,6 +79,7 @@ export function parseArgs(argv: string[]): Command {
   let backend: BackendChoice = 'auto';
   let demoSeed = 7;
   let save: string | null = null;
+  let psTraining: Extract<Command, { kind: 'train' }>['psTraining'] = 'trainval_loc';
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
     if (flag === '--json') {
@@ -85,6 +98,12 @@ export function parseArgs(argv: string[]): Command {
     else if (flag === '--method') continue;
     else if (flag === '--split') config.split = value;
     else if (flag === '--save') save = value;
+    else if (flag === '--ps-training') {
+      if (value !== 'trainval_loc' && value !== 'train_loc' && value !== 'val_loc') {
+        throw new ZslError(`--ps-training expects trainval_loc, train_loc or val_loc, got "${value}".`);
+      }
+      psTraining = value;
+    }
     else if (flag === '--tune') config.tune = value.split(',').map((key) => key.trim()).filter(Boolean);
     else if (flag === '--seed') config.seed = toNumber(flag, value);
     else if (flag === '--val-fraction') config.validationFraction = toNumber(flag, value);
@@ -102,7 +121,7 @@ export function parseArgs(argv: string[]): Command {
     } else throw new ZslError(`unknown option ${flag} (see --help).`);
   }
   if (verb === 'inspect') return { kind: 'inspect', source, json };
-  return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed, save };
+  return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed, save, psTraining };
 }
 
 function parsePredict(argv: string[]): Command {

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { classifyFeatures } from '../core/classify.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
 import { FrozenModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
-import { buildDataset, inspectFiles } from '../core/io/build-dataset.ts';
+import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
 import { freezeRun, trainAndEvaluate } from '../core/run-method.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes } from './node-backends.ts';
@@ -17,10 +17,11 @@ import { filesFromPath } from './node-files.ts';
 
 const pct = (x: number) => Math.round(x * 10_000) / 100;
 
-async function loadDataset(source: string, demoSeed: number, quiet: boolean): Promise<ZslDataset> {
+async function loadDataset(source: string, demoSeed: number, quiet: boolean, psTraining?: BuildOptions['psTraining']): Promise<ZslDataset> {
   if (source === 'demo') return generateDemoDataset({ seed: demoSeed });
   let lastPhase = '';
   const { dataset } = await buildDataset(await filesFromPath(source), {
+    psTraining,
     onProgress: (p) => {
       if (!quiet && p.phase !== lastPhase) {
         lastPhase = p.phase;
@@ -46,7 +47,7 @@ async function run(command: Command): Promise<void> {
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);
-  const dataset = await loadDataset(command.source, command.demoSeed, false);
+  const dataset = await loadDataset(command.source, command.demoSeed, false, command.psTraining);
   const split = findSplit(dataset, command.config.split);
   log(`Dataset: ${dataset.name}, ${dataset.numSamples} images, split ${split.name}: ${split.description}`);
   let lastPhase = '';

@@ -94,6 +94,12 @@ describe('npm run zsl on release files', () => {
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ split: 'ss', backend: 'cpu' });
   });
 
+  test('training the proposed split on train_loc is refused, with the reason', async () => {
+    const error = (await zsl('train', folder, '--ps-training', 'train_loc', '--backend', 'cpu').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr).toMatch(/att_splits\.mat, variable "train_loc": train_loc and val_loc cannot be used to train a GZSL model: they overlap test_seen_loc/);
+  });
+
   test('a malformed release exits non-zero with the same clear message', async () => {
     const broken = mkdtempSync(path.join(tmpdir(), 'zsl-cli-bad-'));
     for (const [relative, bytes] of Object.entries(fixture.text)) {
