@@ -22,7 +22,10 @@ export class Controller {
     private readonly store: AppStore,
   ) {
     client.onUnsolicited = (event) => {
-      if (event.kind === 'backend') store.update({ backend: event.status });
+      if (event.kind !== 'backend') return;
+      store.update({ backend: event.status });
+      const lost = event.status.notes.find((note) => /device was lost/.test(note));
+      if (lost) store.update({ model: null, notice: { tone: 'error', text: lost } });
     };
     client.onRespawn = (reason) => {
       store.update({ status: 'idle', trainingId: null, progress: null, notice: { tone: 'error', text: reason } });

@@ -391,6 +391,28 @@ export function createWorkerHost(env: HostEnv) {
       jobs.set(message.id, job);
       queue = queue.then(() => run(message, job));
     },
+    /**
+     * The GPU device was lost (driver reset, another tab took the GPU, out of
+     * memory): move to the next backend, drop the model (a kept run can be
+     * restored) and say so. Queued behind the request in flight.
+     */
+    deviceLost(reason: string): Promise<void> {
+      queue = queue.then(async () => {
+        const lost = backend?.name ?? 'webgpu';
+        models.drop();
+        backend = null;
+        const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+        const next = order[Math.min(order.length - 1, order.indexOf(lost) + 1)]!;
+        try {
+          const status = await selectBackend(next, env.probes);
+          backend = { ...status, notes: [`The ${lost === 'webgpu' ? 'WebGPU' : lost} device was lost (${reason}); switched to ${status.name}. Train or restore a model again.`, ...status.notes] };
+          env.post({ kind: 'backend', status: backend });
+        } catch (error) {
+          console.error(error);
+        }
+      });
+      return queue;
+    },
     /** Resolves when every queued request has been handled (for tests). */
     idle: () => queue,
   };

@@ -18,6 +18,17 @@ setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cache = createDatasetCache();
+let watchedDevice: GPUDevice | null = null;
+/** When the backend in use is WebGPU, fall back if its device is lost (not when it is destroyed on purpose). */
+function watchDevice(): void {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (tf.getBackend() !== 'webgpu' || !device || device === watchedDevice) return;
+  watchedDevice = device;
+  void device.lost.then((info) => {
+    if (info.reason !== 'destroyed') void host.deviceLost(info.message || 'no reason given');
+  });
+}
+
 const host = createWorkerHost({
   store: {
     save: (dataset, meta, options) => cache.save(dataset, meta, options),
@@ -26,7 +37,10 @@ const host = createWorkerHost({
     remove: (id) => cache.remove(id),
     estimate: storageEstimate,
   },
-  post: (event, transfer = []) => scope.postMessage(event, { transfer }),
+  post: (event, transfer = []) => {
+    if (event.kind === 'backend') watchDevice();
+    scope.postMessage(event, { transfer });
+  },
   runs: createRunStore(),
   loadPictureBackbone: async () => {
     // Shipped with the app and served from its own origin: this works offline.

@@ -141,3 +141,16 @@ test('a picture is only classified by a model trained in the backbone\'s feature
   });
   net.dispose();
 });
+
+test('a lost GPU device moves to the next backend, drops the model and says so', async () => {
+  const h = harness();
+  h.request({ kind: 'init', backend: 'wasm' }); // no wasm probe in this harness: falls to cpu
+  h.request({ kind: 'load-demo', seed: 5 });
+  await h.done(h.request({ kind: 'train', config: { ...DEFAULT_TRAIN_CONFIG, method: 'eszsl', params: { featureReg: 1000, attributeReg: 1, attributes: 'l2' } } }));
+  await h.host.deviceLost('GPU reset by the driver');
+  const status = h.events.filter((e) => e.kind === 'backend').at(-1) as Extract<WorkerEvent, { kind: 'backend' }>;
+  expect(status.status.name).toBe('cpu');
+  expect(status.status.notes[0]).toMatch(/device was lost \(GPU reset by the driver\); switched to cpu/);
+  const classify = await h.done(h.request({ kind: 'classify-features', features: new Float32Array(128), featureDim: 128, k: 1, scope: 'all' }));
+  expect(classify).toMatchObject({ kind: 'error', message: expect.stringMatching(/No model is trained yet/) });
+});
