@@ -273,6 +273,7 @@ export function createWorkerHost(env: HostEnv) {
       return models.exportCurrent();
     },
     async 'import-model'(request) {
+      if (request.file.size > 1e9) throw new ZslError(`is ${(request.file.size / 1e9).toFixed(1)} GB; expected a model file under 1 GB.`, { file: request.file.name });
       return models.importText(await request.file.text(), request.file.name);
     },
     async 'classify-features'(request) {

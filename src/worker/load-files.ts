@@ -12,7 +12,20 @@ import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
 import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
 
-export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => files.map(({ file, path }) => fromBlob(file, path));
+/** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */
+export const LIMITS = { fileBytes: 4e9, files: 20_000 };
+
+export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => {
+  if (files.length > LIMITS.files) {
+    throw new ZslError(`${files.length.toLocaleString('en')} files were dropped; expected a release of at most ${LIMITS.files.toLocaleString('en')} files (drop its folder or zip, not a whole drive).`);
+  }
+  for (const { file, path } of files) {
+    if (file.size > LIMITS.fileBytes) {
+      throw new ZslError(`is ${(file.size / 1e9).toFixed(1)} GB; expected files under ${LIMITS.fileBytes / 1e9} GB (the AwA2 feature file is 0.73 GB).`, { file: path });
+    }
+  }
+  return files.map(({ file, path }) => fromBlob(file, path));
+};
 
 export async function stageFiles(files: DroppedFile[], token: number, signal: AbortSignal) {
   const { files: expanded, layout } = await describeFiles(toSourceFiles(files), signal);
