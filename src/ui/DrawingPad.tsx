@@ -42,6 +42,21 @@ export function DrawingPad({ scope, onResult }: { scope: 'unseen' | 'all'; onRes
     context.stroke();
     drawing.current = to;
   };
+  // Paste a picture from the clipboard anywhere on the page while the pad is shown:
+  // one listener for the pad's lifetime, reading the latest scope and callback.
+  const latest = useRef({ scope, onResult });
+  latest.current = { scope, onResult };
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const file = Array.from(event.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'));
+      if (!file) return;
+      event.preventDefault();
+      void controller.classifyImageFile(file, latest.current.scope).then(latest.current.onResult);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [controller]);
+
   const classify = async () => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
@@ -97,8 +112,9 @@ export function DrawingPad({ scope, onResult }: { scope: 'unseen' | 'all'; onRes
             Clear
           </button>
         </div>
+        <Webcam scope={scope} onResult={onResult} />
         <label className="hint">
-          …or pick a picture:{' '}
+          …or pick a picture (or paste one):{' '}
           <input
             type="file"
             accept="image/png,image/jpeg,image/webp"
@@ -111,6 +127,52 @@ export function DrawingPad({ scope, onResult }: { scope: 'unseen' | 'all'; onRes
           />
         </label>
       </div>
+    </div>
+  );
+}
+
+/** A webcam snapshot, where the browser offers a camera and the user allows it; the video never leaves the page. */
+function Webcam({ scope, onResult }: { scope: 'unseen' | 'all'; onResult: (result: Classification | null) => void }) {
+  const controller = useController();
+  const video = useRef<HTMLVideoElement>(null);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  useEffect(() => () => stream?.getTracks().forEach((t) => t.stop()), [stream]);
+  if (!navigator.mediaDevices?.getUserMedia) return null;
+  const start = async () => {
+    try {
+      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+      setStream(media);
+      if (video.current) {
+        video.current.srcObject = media;
+        await video.current.play();
+      }
+    } catch (error) {
+      controller.notify(`The camera is not available: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const snap = async () => {
+    const element = video.current;
+    if (!element || !element.videoWidth) return;
+    const canvas = document.createElement('canvas');
+    canvas.width = element.videoWidth;
+    canvas.height = element.videoHeight;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(element, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    onResult(await controller.classifyPixels(data, canvas.width, canvas.height, scope));
+  };
+  return (
+    <div className="webcam">
+      <video ref={video} muted playsInline width={160} height={120} hidden={!stream} />
+      {stream ? (
+        <button type="button" onClick={() => void snap()}>
+          Classify a snapshot
+        </button>
+      ) : (
+        <button type="button" onClick={() => void start()}>
+          Use the camera
+        </button>
+      )}
     </div>
   );
 }
