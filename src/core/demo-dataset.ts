@@ -9,6 +9,7 @@
 import { createDataset, type Split, type ZslDataset } from './dataset.ts';
 import { createRng, shuffled } from './rng.ts';
 import { zscoreColumns } from './semantic.ts';
+import { synthesiseFeatures } from './synthetic-features.ts';
 
 export const DEMO_ATTRIBUTES = [
   'black', 'white', 'brown', 'grey', 'orange', 'yellow', 'spots', 'stripes',
@@ -89,37 +90,19 @@ export function generateDemoDataset(options: DemoOptions = {}): ZslDataset {
   });
   const classAttributes = zscoreColumns(raw, numClasses, numAttributes);
 
-  // The hidden "image network": features = relu(W2 · tanh(W1 · a + class noise) + b + image noise).
-  const hidden = 64;
-  const w1 = gaussian(rng, hidden * numAttributes, 1 / Math.sqrt(numAttributes));
-  const w2 = gaussian(rng, featureDim * hidden, 1 / Math.sqrt(hidden));
-  const bias = gaussian(rng, featureDim, 0.3);
-  const prototypes = new Float32Array(numClasses * featureDim);
-  for (let c = 0; c < numClasses; c++) {
-    const h = new Float32Array(hidden);
-    for (let j = 0; j < hidden; j++) {
-      let sum = 0;
-      for (let a = 0; a < numAttributes; a++) sum += w1[j * numAttributes + a]! * classAttributes[c * numAttributes + a]!;
-      h[j] = Math.tanh(sum + 0.9 * rng.normal()); // what attributes cannot explain
-    }
-    for (let d = 0; d < featureDim; d++) {
-      let sum = bias[d]!;
-      for (let j = 0; j < hidden; j++) sum += w2[d * hidden + j]! * h[j]!;
-      prototypes[c * featureDim + d] = sum;
-    }
-  }
-
-  const numSamples = numClasses * imagesPerClass;
-  const features = new Float32Array(numSamples * featureDim);
-  const labels = new Int32Array(numSamples);
-  for (let c = 0, i = 0; c < numClasses; c++) {
-    for (let k = 0; k < imagesPerClass; k++, i++) {
-      labels[i] = c;
-      for (let d = 0; d < featureDim; d++) {
-        features[i * featureDim + d] = Math.max(0, prototypes[c * featureDim + d]! + 1.0 * rng.normal());
-      }
-    }
-  }
+  // The hidden "image network": features = relu(W2 · tanh(W1 · a + class noise) + b + image noise),
+  // drawn from the same generator, so the split shuffle below continues its stream.
+  const { features, labels } = synthesiseFeatures({
+    classAttributes,
+    numClasses,
+    numAttributes,
+    imagesPerClass,
+    featureDim,
+    seed: rng,
+    hidden: 64,
+    classNoise: 0.9, // what attributes cannot explain
+    imageNoise: 1.0,
+  });
 
   const classNames = ZOO.map(([name]) => name);
   const unseen = DEMO_UNSEEN.map((name) => classNames.indexOf(name));
@@ -159,8 +142,4 @@ export function generateDemoDataset(options: DemoOptions = {}): ZslDataset {
     splits: [split],
     featureSource: { kind: 'synthetic', network: DEMO_GENERATOR },
   });
-}
-
-function gaussian(rng: ReturnType<typeof createRng>, n: number, scale: number): Float32Array {
-  return Float32Array.from({ length: n }, () => rng.normal() * scale);
 }
