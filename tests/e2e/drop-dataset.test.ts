@@ -34,7 +34,8 @@ function writeRelease(files: Record<string, Uint8Array>, patch: (p: string, byte
 test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => {
   const fixture = makeFixture();
   const folder = writeRelease(fixture.text);
-  const page = await browser.newPage();
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
   const egress = await watchEgress(page);
   await page.goto(inject('baseUrl'));
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 }); // the demo first
@@ -68,6 +69,13 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   expect(row).toContain('ps');
   expect(row).toContain('webgpu');
 
+  // Classify one of the dropped images and export the model: still nothing leaves the machine.
+  await page.locator('input[name="image"]').fill('1');
+  await page.getByTestId('classify-button').click();
+  await expect.poll(() => page.locator('[data-testid="top-classes"] li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-model').click()]);
+  expect(download.suggestedFilename()).toMatch(/^zero-shot-studio-seed-.*\.json$/);
+
   // A broken feature file: a clear sentence naming the file and line; the dataset stays.
   const broken = writeRelease(fixture.text, (p, bytes) => {
     if (!p.endsWith('-features.txt')) return bytes;
@@ -81,11 +89,11 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/AwA2-features\.txt, line 7: .*oops/);
   expect(await page.getByTestId('dataset-images').textContent()).toBe(String(fixture.labels.length));
 
-  // The whole session (load, drop, parse, store, reload, train) stayed on this machine.
+  // The whole session (load, drop, parse, store, reload, train, classify, export) stayed on this machine.
   expect(egress.requests.length).toBeGreaterThan(3);
   expect(foreignRequests(egress.requests, inject('baseUrl'))).toEqual([]);
   expect(await egress.violations()).toEqual([]);
   // Dropped files are read locally: no request ever carried their names.
   expect(egress.requests.filter((url) => /AwA2-|classes\.txt|predicate/.test(url))).toEqual([]);
-  await page.close();
+  await context.close();
 });
