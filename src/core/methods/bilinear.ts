@@ -16,9 +16,10 @@ import * as tf from '@tensorflow/tfjs';
 import { ZslError } from '../errors.ts';
 import { checkpointable } from '../checkpoint.ts';
 import { AdamW } from '../optim.ts';
-import { createRng, shuffled } from '../rng.ts';
+import { createRng } from '../rng.ts';
 import type { Trainer } from '../train-loop.ts';
-import type { LabelledSubset, TrainingView } from '../training-view.ts';
+import type { TrainingView } from '../training-view.ts';
+import { BatchOrder, meanLoss } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 
 export type BilinearLoss = 'devise' | 'ale' | 'sje';
@@ -125,22 +126,15 @@ export function createBilinearTrainer(
   const features = tf.tensor2d(view.train.features, [view.train.size, d]);
   const labels = tf.tensor1d(view.train.labels, 'int32');
   const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, a]);
-  const stepsPerEpoch = Math.ceil(view.train.size / config.batchSize);
-  let order: Int32Array = new Int32Array(0);
-  let cursor = 0;
+  const batches = new BatchOrder(view.train.size, config.batchSize, rng);
 
   return {
     checkpoint: checkpointable([weights], optimizer, rng),
-    stepsPerEpoch,
+    stepsPerEpoch: batches.stepsPerEpoch,
     model,
-    beginEpoch() {
-      order = shuffled(Int32Array.from({ length: view.train.size }, (_, i) => i), rng);
-      cursor = 0;
-    },
+    beginEpoch: () => batches.reshuffle(),
     step() {
-      const batch = order.subarray(cursor, cursor + config.batchSize);
-      cursor += config.batchSize;
-      const index = tf.tensor1d(batch, 'int32');
+      const index = batches.next();
       const loss = optimizer.minimize(() =>
         tf.tidy(() =>
           bilinearLoss(config.loss, tf.gather(features, index), weights, attributes, tf.gather(labels, index), config.margin),
@@ -156,28 +150,4 @@ export function createBilinearTrainer(
       // The model outlives the trainer: the caller disposes it.
     },
   };
-}
-
-async function meanLoss(
-  subset: LabelledSubset,
-  featureDim: number,
-  loss: (x: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar,
-  chunk = 1024,
-): Promise<number> {
-  if (subset.size === 0) return NaN;
-  const parts: tf.Scalar[] = [];
-  for (let start = 0; start < subset.size; start += chunk) {
-    const rows = Math.min(chunk, subset.size - start);
-    parts.push(
-      tf.tidy(() => {
-        const x = tf.tensor2d(subset.features.subarray(start * featureDim, (start + rows) * featureDim), [rows, featureDim]);
-        const y = tf.tensor1d(subset.labels.subarray(start, start + rows), 'int32');
-        return tf.mul(loss(x, y), rows) as tf.Scalar;
-      }),
-    );
-  }
-  const total = tf.addN(parts);
-  const value = (await total.data())[0]!;
-  tf.dispose([...parts, total]);
-  return value / subset.size;
 }

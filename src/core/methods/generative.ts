@@ -28,8 +28,9 @@ import { ZslError, throwIfAborted } from '../errors.ts';
 import { AdamW } from '../optim.ts';
 import { createRng, shuffled } from '../rng.ts';
 import type { Trainer } from '../train-loop.ts';
-import type { LabelledSubset, TrainingView } from '../training-view.ts';
+import type { TrainingView } from '../training-view.ts';
 import { Cvae, featureScale, type Reconstruction } from './cvae.ts';
+import { BatchOrder, meanLoss } from './minibatches.ts';
 import { asPrototypes, trainSoftmax } from './softmax-classifier.ts';
 import type { PrepareOptions, ZslModel } from './types.ts';
 
@@ -221,26 +222,19 @@ export function createGenerativeTrainer(view: TrainingView, config: GenerativeCo
   const features = tf.tidy(() => tf.div(tf.tensor2d(view.train.features, [view.train.size, d]), scale) as tf.Tensor2D);
   const labels = tf.tensor1d(view.train.labels, 'int32');
   const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, a]);
-  const stepsPerEpoch = Math.ceil(view.train.size / config.batchSize);
-  const warmupSteps = Math.max(1, config.klWarmupEpochs * stepsPerEpoch);
-  let order: Int32Array = new Int32Array(0);
-  let cursor = 0;
+  const batches = new BatchOrder(view.train.size, config.batchSize, rng);
+  const warmupSteps = Math.max(1, config.klWarmupEpochs * batches.stepsPerEpoch);
   let steps = 0;
 
   return {
-    stepsPerEpoch,
+    stepsPerEpoch: batches.stepsPerEpoch,
     model,
-    beginEpoch() {
-      order = shuffled(Int32Array.from({ length: view.train.size }, (_, i) => i), rng);
-      cursor = 0;
-    },
+    beginEpoch: () => batches.reshuffle(),
     step() {
-      const batch = order.subarray(cursor, cursor + config.batchSize);
-      cursor += config.batchSize;
       steps++;
       const beta = config.beta * Math.min(1, steps / warmupSteps);
       const noiseSeed = rng.seed();
-      const index = tf.tensor1d(batch, 'int32');
+      const index = batches.next();
       const loss = optimizer.minimize(() =>
         tf.tidy(() => cvae.loss(tf.gather(features, index), tf.gather(attributes, tf.gather(labels, index)), beta, noiseSeed).total),
       );
@@ -274,22 +268,4 @@ function subsampleByClass(view: TrainingView, max: number, rng: ReturnType<typeo
   const lists: number[][] = Array.from({ length: view.numSeen }, () => []);
   view.train.labels.forEach((label, row) => lists[label]!.push(row));
   return lists.map((rows) => shuffled(rows, rng).slice(0, max).sort());
-}
-
-async function meanLoss(subset: LabelledSubset, d: number, loss: (x: tf.Tensor2D, rows: tf.Tensor1D) => tf.Scalar, chunk = 1024): Promise<number> {
-  if (subset.size === 0) return NaN;
-  const parts: tf.Scalar[] = [];
-  for (let start = 0; start < subset.size; start += chunk) {
-    const rows = Math.min(chunk, subset.size - start);
-    parts.push(
-      tf.tidy(() => {
-        const x = tf.tensor2d(subset.features.subarray(start * d, (start + rows) * d), [rows, d]);
-        return tf.mul(loss(x, tf.tensor1d(subset.labels.subarray(start, start + rows), 'int32')), rows) as tf.Scalar;
-      }),
-    );
-  }
-  const total = tf.addN(parts);
-  const value = (await total.data())[0]!;
-  tf.dispose([...parts, total]);
-  return value / subset.size;
 }

@@ -8,10 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkpointable } from '../checkpoint.ts';
 import { AdamW } from '../optim.ts';
-import { createRng, shuffled } from '../rng.ts';
+import { createRng } from '../rng.ts';
 import type { Trainer } from '../train-loop.ts';
-import type { LabelledSubset, TrainingView } from '../training-view.ts';
+import type { TrainingView } from '../training-view.ts';
 import { applyDense, createDense, type Dense } from './dense.ts';
+import { BatchOrder, meanLoss } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 
 export interface SeedConfig {
@@ -72,61 +73,30 @@ export function createSeedTrainer(view: TrainingView, config: SeedConfig): Train
   const features = tf.tensor2d(view.train.features, [view.train.size, view.featureDim]);
   const labels = tf.tensor1d(view.train.labels, 'int32');
   const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, view.numAttributes]);
-  const stepsPerEpoch = Math.ceil(view.train.size / config.batchSize);
+  const batches = new BatchOrder(view.train.size, config.batchSize, rng);
   const dropout = { input: config.inputDropout, hidden: config.hiddenDropout, seed: () => rng.seed() };
-  let order: Int32Array = new Int32Array(0);
-  let cursor = 0;
 
   const batchLoss = (x: tf.Tensor2D, a: tf.Tensor2D, training: boolean) =>
     tf.losses.meanSquaredError(x, model.forward(a, training ? dropout : null)) as tf.Scalar;
 
   return {
-    stepsPerEpoch,
+    stepsPerEpoch: batches.stepsPerEpoch,
     model,
     checkpoint: checkpointable(model.layers.flatMap((l) => [l.kernel, l.bias]), optimizer, rng),
-    beginEpoch() {
-      order = shuffled(Int32Array.from({ length: view.train.size }, (_, i) => i), rng);
-      cursor = 0;
-    },
+    beginEpoch: () => batches.reshuffle(),
     step() {
-      const batch = order.subarray(cursor, cursor + config.batchSize);
-      cursor += config.batchSize;
-      const index = tf.tensor1d(batch, 'int32');
+      const index = batches.next();
       const loss = optimizer.minimize(() =>
         tf.tidy(() => batchLoss(tf.gather(features, index), tf.gather(attributes, tf.gather(labels, index)), true)),
       );
       index.dispose();
       return loss;
     },
-    evaluateLoss: (subset) => meanLoss(subset, view, (x, a) => batchLoss(x, a, false)),
+    evaluateLoss: (subset) => meanLoss(subset, view.featureDim, (x, y) => batchLoss(x, tf.gather(attributes, y), false)),
     dispose() {
       optimizer.dispose();
       tf.dispose([features, labels, attributes]);
       // The model outlives the trainer: the caller disposes it.
     },
   };
-}
-
-async function meanLoss(
-  subset: LabelledSubset,
-  view: TrainingView,
-  loss: (x: tf.Tensor2D, a: tf.Tensor2D) => tf.Scalar,
-  chunk = 1024,
-): Promise<number> {
-  const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, view.numAttributes]);
-  const parts: tf.Scalar[] = [];
-  for (let start = 0; start < subset.size; start += chunk) {
-    const rows = Math.min(chunk, subset.size - start);
-    parts.push(
-      tf.tidy(() => {
-        const x = tf.tensor2d(subset.features.subarray(start * view.featureDim, (start + rows) * view.featureDim), [rows, view.featureDim]);
-        const a = tf.gather(attributes, tf.tensor1d(subset.labels.subarray(start, start + rows), 'int32'));
-        return tf.mul(loss(x, a), rows) as tf.Scalar;
-      }),
-    );
-  }
-  const total = tf.addN(parts);
-  const value = (await total.data())[0]!;
-  tf.dispose([...parts, total, attributes]);
-  return value / subset.size;
 }
