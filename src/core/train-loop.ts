@@ -65,8 +65,10 @@ export interface LoopOptions {
   startEpoch?: number;
   startStep?: number;
   control?: TrainControl;
-  /** Read the loss back every this many steps. */
+  /** Read the loss back every this many steps… */
   readEvery?: number;
+  /** …or sooner, once this many milliseconds have passed since the last read (slow steps still feed the chart). */
+  readEveryMs?: number;
   onSteps?: (points: StepPoint[]) => void;
   onEpoch?: (point: EpochPoint) => void | Promise<void>;
   /** After each finished epoch and its report: the moment to save a checkpoint. */
@@ -86,7 +88,7 @@ export interface LoopResult {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export async function runTraining(trainer: Trainer, view: TrainingView, options: LoopOptions): Promise<LoopResult> {
-  const { epochs, control = {}, readEvery = 8 } = options;
+  const { epochs, control = {}, readEvery = 8, readEveryMs = 250 } = options;
   const now = options.now ?? (() => performance.now());
   const totalSteps = epochs * trainer.stepsPerEpoch;
   const started = now();
@@ -96,6 +98,7 @@ export async function runTraining(trainer: Trainer, view: TrainingView, options:
   const firstStep = step;
   let epochsCompleted = startEpoch;
   const stopped = () => control.stopSignal?.aborted ?? false;
+  let lastRead = now();
 
   for (let epoch = startEpoch + 1; epoch <= epochs && !stopped(); epoch++) {
     const epochStart = now();
@@ -129,7 +132,8 @@ export async function runTraining(trainer: Trainer, view: TrainingView, options:
       if (stopped()) break;
       step++;
       pending.push(trainer.step());
-      if (pending.length >= readEvery) {
+      if (pending.length >= readEvery || now() - lastRead >= readEveryMs) {
+        lastRead = now();
         await flush();
         await yieldToEventLoop();
         const rate = (now() - started - pausedMs) / (step - firstStep);
