@@ -1,0 +1,152 @@
+/**
+ * Bench-only Web Worker: times the app's own trainers (src/core RUNNERS) at AwA2
+ * shapes on each tfjs backend, in the browser, with the backends registered
+ * exactly as the app's worker (src/worker/worker.ts) registers them. The app's
+ * worker protocol has no request for a synthetic AwA2-sized dataset, so this
+ * worker builds the TrainingView itself, like scripts/bench-train.ts does in Node.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../src/core/backend.ts';
+import { defaultParams } from '../src/core/methods/catalog.ts';
+import { RUNNERS } from '../src/core/methods/registry.ts';
+import { createRng } from '../src/core/rng.ts';
+import type { TrainingView } from '../src/core/training-view.ts';
+import { browserProbes } from '../src/worker/probes.ts';
+import type { BenchEvent, BenchRequest, BenchRow } from './protocol.ts';
+
+// As in the app's worker: a module worker cannot use the threaded WASM build; files from public/wasm/.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
+
+const N = 23_527;
+const D = 2_048;
+const A = 85;
+const Z = 40;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (event: BenchEvent) => scope.postMessage(event);
+const log = (text: string) => post({ type: 'log', text });
+
+function awa2ShapedView(): TrainingView {
+  const rng = createRng(1);
+  const features = new Float32Array(N * D);
+  for (let i = 0; i < features.length; i++) features[i] = Math.max(0, rng.normal() * 0.5 + 0.45);
+  return {
+    featureDim: D,
+    numAttributes: A,
+    numSeen: Z,
+    seenClassNames: Array.from({ length: Z }, (_, i) => `class ${i}`),
+    seenAttributes: Float32Array.from({ length: Z * A }, () => rng.normal()),
+    train: { features, labels: Int32Array.from({ length: N }, (_, i) => i % Z), size: N },
+    validation: null,
+  };
+}
+
+function jsHeap(): number | null {
+  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  return memory ? memory.usedJSHeapSize : null;
+}
+
+function gpuBytes(): number | null {
+  const info = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  return typeof info.numBytesInGPU === 'number' ? info.numBytesInGPU : null;
+}
+
+async function run(request: BenchRequest): Promise<void> {
+  const started = performance.now();
+  const view = awa2ShapedView();
+  log(`AwA2-shaped view ${N} × ${D}, ${A} attributes, ${Z} seen classes generated in ${((performance.now() - started) / 1000).toFixed(1)} s; performance.memory in this worker: ${jsHeap() === null ? 'not exposed' : 'exposed'}`);
+  for (const backend of request.backends) {
+    const selected = await selectBackend(backend, browserProbes).catch((e: unknown) => ({ name: null, notes: [String(e)] }));
+    if (selected.name !== backend) {
+      post({ type: 'skip', backend, reason: selected.notes.join(' ') || `fell back to ${selected.name}` });
+      continue;
+    }
+    // WebGPU reports failed commands as uncaptured errors, not exceptions: count them, or a failing step would look fast.
+    const gpu = { errors: 0, first: null as string | null };
+    const device = backend === 'webgpu' ? (tf.backend() as unknown as { device?: GPUDevice }).device : undefined;
+    if (device) {
+      device.addEventListener('uncapturederror', (event) => {
+        gpu.errors++;
+        gpu.first ??= (event as GPUUncapturedErrorEvent).error.message.split('\n')[0] ?? '';
+      });
+      log(`webgpu device limits: maxStorageBufferBindingSize ${device.limits.maxStorageBufferBindingSize}, maxBufferSize ${device.limits.maxBufferSize} (features: ${N * D * 4} bytes)`);
+    }
+    for (const method of request.methods) {
+      gpu.errors = 0;
+      gpu.first = null;
+      const runner = RUNNERS[method];
+      if (runner.family !== 'trained') continue;
+      try {
+        const params = defaultParams(method);
+        const setupStart = performance.now();
+        const trainer = runner.createTrainer(view, params, 1);
+        trainer.beginEpoch(1);
+        const afterSetup = tf.memory();
+        const setupMs = performance.now() - setupStart;
+        const peak = { tensors: afterSetup.numTensors, bytes: afterSetup.numBytes, gpu: gpuBytes(), heap: jsHeap() };
+        const sample = () => {
+          const m = tf.memory();
+          peak.tensors = Math.max(peak.tensors, m.numTensors);
+          peak.bytes = Math.max(peak.bytes, m.numBytes);
+          const g = gpuBytes();
+          if (g !== null) peak.gpu = Math.max(peak.gpu ?? 0, g);
+          const h = jsHeap();
+          if (h !== null) peak.heap = Math.max(peak.heap ?? 0, h);
+        };
+        let meanLoss = NaN;
+        const steps = async (count: number) => {
+          const losses: tf.Scalar[] = [];
+          for (let s = 0; s < count; s++) {
+            losses.push(trainer.step());
+            sample();
+          }
+          const values = (await tf.stack(losses).data()) as Float32Array; // waits for the device; the loop itself reads nothing back
+          meanLoss = values.reduce((a, b) => a + b, 0) / values.length;
+          sample();
+          tf.dispose(losses);
+        };
+        const warmStart = performance.now();
+        await steps(request.warmup);
+        const warmupMs = performance.now() - warmStart;
+        const timedStart = performance.now();
+        await steps(request.steps);
+        const stepMs = (performance.now() - timedStart) / request.steps;
+        const row: BenchRow = {
+          backend,
+          method,
+          batch: Number(params.batchSize),
+          stepsPerEpoch: trainer.stepsPerEpoch,
+          setupMs,
+          warmupMs,
+          stepMs,
+          epochS: (stepMs * trainer.stepsPerEpoch) / 1000,
+          tensorsAfterSetup: afterSetup.numTensors,
+          bytesAfterSetup: afterSetup.numBytes,
+          peakTensors: peak.tensors,
+          peakBytes: peak.bytes,
+          peakBytesInGpu: peak.gpu,
+          peakJsHeap: peak.heap,
+          meanLoss,
+          gpuErrors: device ? gpu.errors : null,
+          firstGpuError: gpu.first,
+        };
+        trainer.dispose();
+        trainer.model.dispose();
+        post({ type: 'row', row });
+      } catch (e) {
+        post({ type: 'error', backend, method, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  post({ type: 'done' });
+}
+
+scope.onmessage = (event: MessageEvent<BenchRequest>) => {
+  run(event.data).catch((e: unknown) => {
+    post({ type: 'error', backend: event.data.backends[0] ?? 'cpu', method: null, message: String(e) });
+    post({ type: 'done' });
+  });
+};
