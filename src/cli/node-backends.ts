@@ -11,6 +11,12 @@ import type { BackendName } from '../core/backend-names.ts';
 
 const require = createRequire(import.meta.url);
 
+/** The backend the user named (set by the CLI before selecting): a CPU WebGPU adapter is used only when named. */
+let probeChoice: string = 'auto';
+export function setRequestedBackend(choice: string): void {
+  probeChoice = choice;
+}
+
 export const nodeProbes: Partial<Record<BackendName, BackendProbe>> = {
   async webgpu() {
     let webgpu: typeof import('webgpu');
@@ -23,6 +29,12 @@ export const nodeProbes: Partial<Record<BackendName, BackendProbe>> = {
     const gpu = webgpu.create([]);
     const adapter = await gpu.requestAdapter();
     if (!adapter) return 'no adapter (install a Vulkan driver, e.g. Mesa lavapipe)';
+    // A CPU implementation of Vulkan (lavapipe) brings no speed over WASM and binds at most
+    // 128 MiB, less than AwA2's features: use it only when asked for by name.
+    const description = `${adapter.info?.vendor ?? ''} ${adapter.info?.description ?? ''} ${adapter.info?.device ?? ''}`;
+    if (probeChoice !== 'webgpu' && /llvmpipe|lavapipe|swiftshader/i.test(description)) {
+      return `the only adapter is a CPU implementation (${description.trim()}); pass --backend webgpu to use it anyway`;
+    }
     if (!('navigator' in globalThis) || !globalThis.navigator) {
       Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true });
     }

@@ -5,6 +5,7 @@
  * held-out seen classes; nothing here feeds test data back into a choice.
  * tfjs only: no DOM.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './backend-names.ts';
 import { chooseGamma, fitByTraining, selectByHoldout } from './calibration.ts';
 import type { Split, ZslDataset } from './dataset.ts';
@@ -76,6 +77,23 @@ export interface RunCheckpoint {
   state: TrainerState;
 }
 
+/**
+ * WebGPU binds the training features as one storage buffer; a device that cannot
+ * bind that much fails step by step with validation errors, not exceptions, and
+ * training would silently learn nothing. Refuse up front, with what to do.
+ */
+export function assertFitsDevice(bytes: number): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const limit = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number } } }).device?.limits
+    ?.maxStorageBufferBindingSize;
+  if (limit !== undefined && bytes > limit) {
+    const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+    throw new ZslError(
+      `The training features take ${mib(bytes)}, more than this WebGPU device can bind at once (${mib(limit)}). Choose the WASM or CPU backend, or train on fewer images.`,
+    );
+  }
+}
+
 /** The class attributes a method is run on: as loaded, or L2-normalised per class. */
 export function datasetForMethod(dataset: ZslDataset, config: TrainConfig): ZslDataset {
   if (config.params.attributes !== 'l2') return dataset;
@@ -94,6 +112,7 @@ export async function trainAndEvaluate(
   let config = validateTrainConfig(rawConfig);
   const dataset = datasetForMethod(original, config);
   const view = makeTrainingView(dataset, split, { validationFraction: config.validationFraction, seed: config.seed });
+  assertFitsDevice(view.train.features.byteLength);
   const tuning = config.tune.length > 0 ? await tune(view, config, hooks) : null;
   if (tuning) config = { ...config, params: tuning.chosen };
   const fitted = await fitModel(view, dataset, split, config, hooks);
