@@ -18,8 +18,11 @@ import type { SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
 import type { BackboneModel, BackboneSpec } from '../core/backbone.ts';
 import { classifyFeatures } from '../core/classify.ts';
+import { looksLikeImageFolder, readImageFolder } from '../core/io/image-folder.ts';
+import { recogniseLayout } from '../core/io/layout.ts';
 import { embedPicture, generatePictureDataset } from '../core/picture-dataset.ts';
 import { embeddingMap } from './embedding-map.ts';
+import { extractImageFolder } from './image-folder-job.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
 import type {
@@ -59,7 +62,7 @@ export interface HostEnv {
   /** Loads the picture world's backbone shipped with the app (same origin, works offline). */
   loadPictureBackbone?: () => Promise<{ model: BackboneModel; spec: BackboneSpec }>;
   /** Decodes an image file to RGBA pixels (browser: createImageBitmap + OffscreenCanvas). */
-  decodeImage?: (file: File) => Promise<{ pixels: Uint8ClampedArray; width: number; height: number }>;
+  decodeImage?: (file: Blob) => Promise<{ pixels: Uint8ClampedArray; width: number; height: number }>;
   probes: Partial<Record<BackendName, BackendProbe>>;
   /** Milliseconds between flushes of loss points to the page (default 250: four updates a second). */
   throttleMs?: number;
@@ -176,6 +179,23 @@ export function createWorkerHost(env: HostEnv) {
     async 'load-files'(request, job) {
       const files = staged && staged.token === request.token ? staged.files : toSourceFiles(request.files);
       const progress = (p: Progress) => env.post({ kind: 'progress', id: request.id, progress: p });
+      if (looksLikeImageFolder(files) && recogniseLayout(files).layout === 'unknown') {
+        // Pictures in class folders: embed them with the backbone, then it is a dataset like any other.
+        await ensureBackend();
+        const folder = await readImageFolder(files, job.cancel.signal);
+        const { model: net, spec } = await requireBackbone();
+        const decode = env.decodeImage;
+        if (!decode) throw new ZslError('Images cannot be decoded here.');
+        const embed = async (file: SourceFile) => {
+          const image = await decode(await new Response(file.stream()).blob());
+          return embedPicture(net, spec, image.pixels, image.width, image.height);
+        };
+        const pictures = await extractImageFolder(folder, embed, spec.featureSourceNetwork, request.semantic, job.cancel.signal, progress);
+        const description = `Attributes from the predicate matrix, normalised: ${request.semantic.normalise}.`;
+        const notes = await keep(pictures, description, request.id, job.cancel.signal);
+        staged = null;
+        return setDataset(pictures, description, notes);
+      }
       const loaded = await loadFiles(files, request.semantic, job.cancel.signal, progress);
       const notes = await keep(loaded.dataset, loaded.semantic, request.id, job.cancel.signal);
       staged = null;

@@ -7,6 +7,7 @@ import type { ZslDataset } from '../core/dataset.ts';
 import { ZslError } from '../core/errors.ts';
 import { buildDataset, describeFiles } from '../core/io/build-dataset.ts';
 import { splitFromClasses } from '../core/io/build-splits.ts';
+import { IMAGE_PATTERN, looksLikeImageFolder } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
@@ -29,6 +30,18 @@ export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => {
 
 export async function stageFiles(files: DroppedFile[], token: number, signal: AbortSignal) {
   const { files: expanded, layout } = await describeFiles(toSourceFiles(files), signal);
+  if (layout.layout === 'unknown' && looksLikeImageFolder(expanded)) {
+    const pictures = expanded.filter((f) => IMAGE_PATTERN.test(f.name)).length;
+    const staged: StagedFiles = {
+      token,
+      layout: 'image-folder',
+      found: [{ role: 'images', label: `${pictures} pictures in class folders`, path: expanded.find((f) => IMAGE_PATTERN.test(f.name))!.path.split('/').slice(0, -2).join('/') || '.' }],
+      missing: [],
+      duplicates: [],
+      ignored: 0,
+    };
+    return { staged, expanded };
+  }
   const staged: StagedFiles = {
     token,
     layout: layout.layout,
