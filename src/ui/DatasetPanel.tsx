@@ -1,6 +1,7 @@
 /** The loaded dataset: what it holds and how it is split. */
 import { useState } from 'react';
 import { useAppState, useController } from './context.ts';
+import { BackbonePanel } from './BackbonePanel.tsx';
 import { CustomSplit } from './CustomSplit.tsx';
 import { DropZone } from './DropZone.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -18,6 +19,7 @@ export function DatasetPanel() {
     <section className="panel" aria-labelledby="dataset-title">
       <h2 id="dataset-title">Dataset</h2>
       <DropZone />
+      <BackbonePanel />
       <StagedFiles />
       <StoredDatasets />
       <ProgressBar progress={progress} testId="dataset-progress" />

@@ -6,7 +6,7 @@ const LAYOUT_NAMES: Record<string, string> = {
   'awa2-text': 'AwA2 text release',
   xlsa17: 'xlsa17 release',
   mixed: 'AwA2 text features with the xlsa17 split',
-  'image-folder': 'pictures in class folders (features will be extracted with the picture backbone)',
+  'image-folder': 'pictures in class folders (features will be extracted with the image backbone)',
   unknown: 'not recognised',
 };
 

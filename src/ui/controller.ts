@@ -51,6 +51,8 @@ export class Controller {
       const interrupted = await this.client.request('checkpoint-info', {});
       if (interrupted && interrupted.datasetId === this.store.getState().dataset?.id) this.store.update({ interrupted });
     });
+    // Last in the queue: which backbone pictures will be embedded with (one kept from an earlier visit, or the shipped one).
+    await this.guard(async () => this.store.update({ backbone: await this.client.request('backbone-info', {}) }));
   }
 
   async discardInterrupted(): Promise<void> {
@@ -135,6 +137,9 @@ export class Controller {
       this.store.update({ staged: null });
       this.useDataset(dataset);
     });
+    if (staged.info.layout === 'image-folder') {
+      await this.guard(async () => this.store.update({ backbone: await this.client.request('backbone-info', {}) }));
+    }
     await this.refreshStored();
   }
 
@@ -260,11 +265,23 @@ export class Controller {
     }
   }
 
+  async loadBackboneFiles(files: DroppedFile[]): Promise<void> {
+    await this.guard(async () => {
+      const backbone = await this.client.request('load-backbone-files', { files });
+      this.store.update({ backbone, notice: { tone: 'info', text: `Pictures are now embedded with ${backbone.name} (${backbone.network}); it is kept in this browser for offline use.` } });
+    });
+  }
+
+  async resetBackbone(): Promise<void> {
+    await this.guard(async () => this.store.update({ backbone: await this.client.request('reset-backbone', {}) }));
+  }
+
   async loadPictureDemo(seed = 1): Promise<void> {
     await this.datasetJob('load-picture-demo', { seed, imagesPerClass: 12 }, (dataset) => {
       this.useDataset(dataset);
       this.setMethod('eszsl');
     });
+    await this.guard(async () => this.store.update({ backbone: await this.client.request('backbone-info', {}) }));
   }
 
   async classifyPixels(pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all') {

@@ -6,6 +6,7 @@
 import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
 import type { Progress, StepPoint } from '../core/train-loop.ts';
 import type {
+  BackboneInfo,
   BackendChoice,
   BackendStatus,
   DroppedFile,
@@ -67,6 +68,8 @@ export interface AppState {
   model: ModelInfo | null;
   /** A training cut short by a reload or a crash, which can resume. */
   interrupted: InterruptedRun | null;
+  /** The image backbone in use, once the worker has loaded one. */
+  backbone: BackboneInfo | null;
 }
 
 export const MAX_CHART_POINTS = 160;
@@ -100,6 +103,7 @@ export class AppStore {
       notice: null,
       model: null,
       interrupted: null,
+      backbone: null,
       ...initial,
     };
   }

@@ -26,9 +26,11 @@ import { extractImageFolder } from './image-folder-job.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
 import type {
+  BackboneInfo,
   BackendName,
   BackendStatus,
   ControlMessage,
+  DroppedFile,
   EpochReport,
   LoadedDataset,
   StoredRun,
@@ -61,6 +63,12 @@ export interface HostEnv {
   runs?: RunStore;
   /** Loads the picture world's backbone shipped with the app (same origin, works offline). */
   loadPictureBackbone?: () => Promise<{ model: BackboneModel; spec: BackboneSpec }>;
+  /** Backbones the user brought: read from dropped files, kept between visits. */
+  backbones?: {
+    fromFiles(files: DroppedFile[]): Promise<{ model: BackboneModel; spec: BackboneSpec }>;
+    restore(): Promise<{ model: BackboneModel; spec: BackboneSpec } | null>;
+    forget(): Promise<void>;
+  };
   /** Decodes an image file to RGBA pixels (browser: createImageBitmap + OffscreenCanvas). */
   decodeImage?: (file: Blob) => Promise<{ pixels: Uint8ClampedArray; width: number; height: number }>;
   probes: Partial<Record<BackendName, BackendProbe>>;
@@ -86,15 +94,36 @@ export function createWorkerHost(env: HostEnv) {
   /** The last drop, zips already expanded, until it is loaded or replaced. */
   let staged: { token: number; files: SourceFile[] } | null = null;
   const models = new ModelKeeper(env.runs);
-  let backbone: Promise<{ model: BackboneModel; spec: BackboneSpec }> | null = null;
-  const requireBackbone = () => {
+  let backbone: Promise<{ model: BackboneModel; spec: BackboneSpec; shipped: boolean }> | null = null;
+  const shippedBackbone = async () => {
     if (!env.loadPictureBackbone) throw new ZslError('No image backbone is available here.');
-    backbone ??= env.loadPictureBackbone().catch((error: unknown) => {
+    return { ...(await env.loadPictureBackbone()), shipped: true };
+  };
+  /** The backbone the user brought last time, else the shipped one. */
+  const requireBackbone = () => {
+    backbone ??= (async () => {
+      const kept = await env.backbones?.restore();
+      return kept ? { ...kept, shipped: false } : shippedBackbone();
+    })().catch((error: unknown) => {
       backbone = null;
       throw error;
     });
     return backbone;
   };
+  const replaceBackbone = async (next: Promise<{ model: BackboneModel; spec: BackboneSpec; shipped: boolean }>) => {
+    const loaded = await next;
+    const previous = backbone ? await backbone.catch(() => null) : null;
+    if (previous && previous.model !== loaded.model) previous.model.dispose();
+    backbone = Promise.resolve(loaded);
+    return backboneInfo(loaded);
+  };
+  const backboneInfo = ({ spec, shipped }: { spec: BackboneSpec; shipped: boolean }): BackboneInfo => ({
+    name: spec.name,
+    network: spec.featureSourceNetwork,
+    inputSize: spec.inputSize,
+    outputDim: spec.outputDim,
+    shipped,
+  });
 
   /** Embeds pixels with the backbone and classifies them, refusing a model trained in another feature space. */
   const classifyPixels = async (pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all', k: number) => {
@@ -336,10 +365,26 @@ export function createWorkerHost(env: HostEnv) {
       const result = await classifyFeatures(model, frozen, features, request.scope, request.k);
       return { ...result, trueClass: data.classNames[data.labels[index]!]!, imageIndex: index };
     },
+    async 'backbone-info'() {
+      return backboneInfo(await requireBackbone());
+    },
+    async 'load-backbone-files'(request) {
+      if (!env.backbones) throw new ZslError('Backbones cannot be loaded from files here.');
+      await ensureBackend();
+      const loaded = await env.backbones.fromFiles(request.files);
+      return replaceBackbone(Promise.resolve({ ...loaded, shipped: false }));
+    },
+    async 'reset-backbone'() {
+      await env.backbones?.forget();
+      return replaceBackbone(shippedBackbone());
+    },
     async 'load-picture-demo'(request, job) {
       const progress = (p: { phase: string; fraction: number }) => env.post({ kind: 'progress', id: request.id, progress: { ...p, etaSeconds: null } });
       progress({ phase: 'Loading the picture backbone', fraction: 0 });
       await ensureBackend();
+      // The picture demo is drawn for its own backbone: switch back to it if another was in use.
+      const current = await requireBackbone();
+      if (!current.shipped) await replaceBackbone(shippedBackbone());
       const { model, spec } = await requireBackbone();
       const pictures = await generatePictureDataset({ model, spec, seed: request.seed, imagesPerClass: request.imagesPerClass, onProgress: progress, signal: job.cancel.signal });
       return setDataset(pictures, 'One-hot picture attributes: shape, colour, pattern, size.');

@@ -73,6 +73,16 @@ export interface InterruptedRun {
   savedAt: number;
 }
 
+/** The image backbone pictures are embedded with. */
+export interface BackboneInfo {
+  name: string;
+  network: string;
+  inputSize: number;
+  outputDim: number;
+  /** The picture world's backbone shipped with the app, or one the user brought. */
+  shipped: boolean;
+}
+
 /** The model the worker classifies with now. */
 export interface ModelInfo {
   method: string;
@@ -111,6 +121,9 @@ export interface RequestMap {
     payload: { imageIndex: number; scope: 'unseen' | 'all'; k: number };
     result: Classification & { trueClass: string; imageIndex: number };
   };
+  'backbone-info': { payload: object; result: BackboneInfo };
+  'load-backbone-files': { payload: { files: DroppedFile[] }; result: BackboneInfo };
+  'reset-backbone': { payload: object; result: BackboneInfo };
   'load-picture-demo': { payload: { seed: number; imagesPerClass: number }; result: LoadedDataset };
   'classify-pixels': {
     payload: { pixels: Uint8ClampedArray; width: number; height: number; scope: 'unseen' | 'all'; k: number };

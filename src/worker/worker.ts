@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createDatasetCache, storageEstimate } from './dataset-cache.ts';
 import { loadBackbone, parseBackboneSpec } from '../core/backbone.ts';
+import { backboneFromFiles, forgetBackbone, keepBackbone, restoreBackbone } from './backbone-store.ts';
 import { createWorkerHost } from './host.ts';
 import { createRunStore } from './run-store.ts';
 import { browserProbes } from './probes.ts';
@@ -47,6 +48,16 @@ const host = createWorkerHost({
     const base = new URL(`${import.meta.env.BASE_URL}backbones/picture-world/`, self.location.origin);
     const spec = parseBackboneSpec(await (await fetch(new URL('backbone.json', base))).json());
     return { spec, model: await loadBackbone(spec, { url: new URL('model.json', base).href }) };
+  },
+  backbones: {
+    async fromFiles(files) {
+      const { backbone, artifacts } = await backboneFromFiles(files);
+      // Kept for the next visit; failing to keep it does not stop its use now.
+      await keepBackbone(artifacts, backbone.spec).catch((error: unknown) => console.warn('backbone not kept', error));
+      return backbone;
+    },
+    restore: restoreBackbone,
+    forget: forgetBackbone,
   },
   decodeImage: async (file) => {
     // EXIF orientation is applied by createImageBitmap; huge pictures are scaled down first.
