@@ -48,8 +48,6 @@ export interface ZslDataset {
 
 export type DatasetInput = Omit<ZslDataset, 'numSamples' | 'featureDim'> & { featureDim: number };
 
-const DATASET = 'dataset';
-
 /** Validates every invariant the methods rely on and returns the dataset. */
 export function createDataset(input: DatasetInput): ZslDataset {
   const { features, labels, classNames, attributeNames, classAttributes, featureDim } = input;

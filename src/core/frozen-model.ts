@@ -45,18 +45,11 @@ export interface FrozenModelData {
   run: unknown;
 }
 
-export interface FreezeInput {
-  model: ZslModel;
-  featureDim: number;
-  classNames: string[];
-  attributeNames: string[];
-  classAttributes: Float32Array;
-  seenClasses: number[];
-  unseenClasses: number[];
-  gamma: number;
-  featureSource: FeatureSource;
-  run: unknown;
-}
+/** What freezing needs besides the model: the descriptive fields of the file, taken as they are. */
+export type FreezeInput = Pick<
+  FrozenModelData,
+  'featureDim' | 'classNames' | 'attributeNames' | 'classAttributes' | 'seenClasses' | 'unseenClasses' | 'gamma' | 'featureSource' | 'run'
+> & { model: ZslModel };
 
 export async function freezeModel(input: FreezeInput): Promise<FrozenModelData> {
   const { model, featureDim: d } = input;

@@ -248,21 +248,11 @@ export class Controller {
 
   /** The 2-D map of the current model's space (the newest run's model). */
   async embeddingMap(maxImages = 600) {
-    try {
-      return await this.client.request('embedding-map', { maxImages });
-    } catch (error) {
-      this.store.update({ notice: { tone: 'error', text: error instanceof Error ? error.message : String(error) } });
-      return null;
-    }
+    return this.attempt(() => this.client.request('embedding-map', { maxImages }));
   }
 
   async classifyImage(imageIndex: number, scope: 'unseen' | 'all') {
-    try {
-      return await this.client.request('classify-image', { imageIndex, scope, k: 5 });
-    } catch (error) {
-      this.notify(error instanceof Error ? error.message : String(error));
-      return null;
-    }
+    return this.attempt(() => this.client.request('classify-image', { imageIndex, scope, k: 5 }));
   }
 
   async loadBackboneFiles(files: DroppedFile[]): Promise<void> {
@@ -285,21 +275,11 @@ export class Controller {
   }
 
   async classifyPixels(pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all') {
-    try {
-      return await this.client.request('classify-pixels', { pixels, width, height, scope, k: 5 }, { transfer: [pixels.buffer as ArrayBuffer] });
-    } catch (error) {
-      this.notify(error instanceof Error ? error.message : String(error));
-      return null;
-    }
+    return this.attempt(() => this.client.request('classify-pixels', { pixels, width, height, scope, k: 5 }, { transfer: [pixels.buffer as ArrayBuffer] }));
   }
 
   async classifyImageFile(file: File, scope: 'unseen' | 'all') {
-    try {
-      return await this.client.request('classify-image-file', { file, scope, k: 5 });
-    } catch (error) {
-      this.notify(error instanceof Error ? error.message : String(error));
-      return null;
-    }
+    return this.attempt(() => this.client.request('classify-image-file', { file, scope, k: 5 }));
   }
 
   notify(text: string, tone: 'error' | 'info' = 'error'): void {
@@ -336,11 +316,16 @@ export class Controller {
 
   /** Every failure reaches the user as a sentence; cancellations are not failures. */
   private async guard(action: () => Promise<void>): Promise<void> {
+    await this.attempt(action);
+  }
+
+  /** The request's result, or null after telling the user why it failed. */
+  private async attempt<T>(request: () => Promise<T>): Promise<T | null> {
     try {
-      await action();
+      return await request();
     } catch (error) {
-      if (error instanceof WorkerError && error.cancelled) return;
-      this.store.update({ notice: { tone: 'error', text: error instanceof Error ? error.message : String(error) } });
+      if (!(error instanceof WorkerError && error.cancelled)) this.notify(error instanceof Error ? error.message : String(error));
+      return null;
     }
   }
 }

@@ -148,7 +148,7 @@ export function lossCurveFromLosses(losses: Float32Array): AppState['lossCurve']
 /** Smooths over every step, then keeps at most MAX_CHART_POINTS for drawing. */
 export function lossCurve(steps: readonly StepPoint[]): AppState['lossCurve'] {
   const smoothed = smooth(steps.map((p) => p.loss), SMOOTHING);
-  const index: XY[] = steps.map((p, i) => ({ x: i, y: smoothed[i]! }));
+  const index: XY[] = steps.map((_, i) => ({ x: i, y: smoothed[i]! }));
   return downsampleMinMax(index, MAX_CHART_POINTS).map(({ x }) => ({
     step: steps[x]!.step,
     loss: steps[x]!.loss,

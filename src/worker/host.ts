@@ -10,7 +10,6 @@ import { selectBackend, type BackendProbe } from '../core/backend.ts';
 import { describeDataset, findSplit, gatherRows, type ZslDataset } from '../core/dataset.ts';
 import { generateDemoDataset } from '../core/demo-dataset.ts';
 import { CancelledError, isCancelled, toUserMessage, ZslError } from '../core/errors.ts';
-import type { ZslModel } from '../core/methods/types.ts';
 import { rankClasses } from '../core/search.ts';
 import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
 import type { TrainerState } from '../core/checkpoint.ts';
@@ -39,7 +38,6 @@ import type {
   Request,
   RequestKind,
   RequestMap,
-  RunSummary,
   ToWorker,
   WorkerEvent,
 } from './protocol.ts';
