@@ -11,38 +11,19 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core/backend.ts';
 import { defaultParams } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
-import { createRng } from '../src/core/rng.ts';
-import type { TrainingView } from '../src/core/training-view.ts';
 import { browserProbes } from '../src/worker/probes.ts';
+import { AWA2_SHAPE, awa2ShapedView } from './awa2-shaped-view.ts';
 import type { BenchEvent, BenchRequest, BenchRow } from './protocol.ts';
 
 // As in the app's worker: a module worker cannot use the threaded WASM build; files from public/wasm/.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
 
-const N = 23_527;
-const D = 2_048;
-const A = 85;
-const Z = 40;
+const { images: N, featureDim: D, attributes: A, seenClasses: Z } = AWA2_SHAPE;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: BenchEvent) => scope.postMessage(event);
 const log = (text: string) => post({ type: 'log', text });
-
-function awa2ShapedView(): TrainingView {
-  const rng = createRng(1);
-  const features = new Float32Array(N * D);
-  for (let i = 0; i < features.length; i++) features[i] = Math.max(0, rng.normal() * 0.5 + 0.45);
-  return {
-    featureDim: D,
-    numAttributes: A,
-    numSeen: Z,
-    seenClassNames: Array.from({ length: Z }, (_, i) => `class ${i}`),
-    seenAttributes: Float32Array.from({ length: Z * A }, () => rng.normal()),
-    train: { features, labels: Int32Array.from({ length: N }, (_, i) => i % Z), size: N },
-    validation: null,
-  };
-}
 
 function jsHeap(): number | null {
   const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;

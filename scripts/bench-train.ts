@@ -13,8 +13,7 @@ import { selectBackend } from '../src/core/backend.ts';
 import type { BackendName } from '../src/core/backend-names.ts';
 import { defaultParams, METHOD_INFO, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
-import { createRng } from '../src/core/rng.ts';
-import type { TrainingView } from '../src/core/training-view.ts';
+import { awa2ShapedView } from '../bench/awa2-shaped-view.ts';
 import { nodeProbes } from '../src/cli/node-backends.ts';
 
 const args = process.argv.slice(2);
@@ -25,27 +24,6 @@ const flag = (name: string) => {
 const backends = (flag('backends') ?? 'cpu,wasm,webgpu').split(',') as BackendName[];
 const methods = (flag('methods') ?? METHOD_NAMES.filter((m) => METHOD_INFO[m].family === 'trained').join(',')).split(',') as MethodName[];
 const timedSteps = Number(flag('steps') ?? 5);
-const N = 23_527;
-const D = 2_048;
-const A = 85;
-const Z = 40;
-
-function awa2ShapedView(): TrainingView {
-  const rng = createRng(1);
-  const features = new Float32Array(N * D);
-  for (let i = 0; i < features.length; i++) features[i] = Math.max(0, rng.normal() * 0.5 + 0.45);
-  const labels = Int32Array.from({ length: N }, (_, i) => i % Z);
-  const seenAttributes = Float32Array.from({ length: Z * A }, () => rng.normal());
-  return {
-    featureDim: D,
-    numAttributes: A,
-    numSeen: Z,
-    seenClassNames: Array.from({ length: Z }, (_, i) => `class ${i}`),
-    seenAttributes,
-    train: { features, labels, size: N },
-    validation: null,
-  };
-}
 
 const view = awa2ShapedView();
 const rows: string[] = [];
