@@ -4,6 +4,7 @@
  * worker and Node, so the caller injects the probes. tfjs only: no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
+import { speedUpWasmMatMul } from './wasm-matmul.ts';
 import { BACKEND_LABELS, BACKEND_ORDER, type BackendChoice, type BackendName, type SelectedBackend } from './backend-names.ts';
 
 export type { BackendChoice, BackendName, SelectedBackend };
@@ -26,6 +27,7 @@ export async function selectBackend(
       const ok = await tf.setBackend(name).catch(() => false);
       if (ok) {
         await tf.ready();
+        if (name === 'wasm') speedUpWasmMatMul();
         return { name, requested: choice, notes };
       }
       reason = 'it failed to initialise';
