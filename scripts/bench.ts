@@ -4,15 +4,18 @@
  *   2. the closed-form bench  scripts/bench-closed-form.ts    (--quick unless --full)
  *   3. the Node training bench scripts/bench-train.ts         (cpu, wasm, webgpu on Dawn)
  *   4. the browser bench      scripts/bench-browser.ts        (headless Chromium: per-backend steps, memory, responsiveness)
- *   5. when Debian's python3-torch is importable, the seed method's own PyTorch training step
- *      at the same shapes, as a reference, with the ratios to it
+ *   5. time to the seed's accuracy level  scripts/bench-time-to-accuracy.ts (every method, and the
+ *      seed's own PyTorch training on the same data when Debian's python3-torch is importable)
+ *   6. when python3-torch is importable, the seed method's own PyTorch training step at the
+ *      same shapes, as a reference, with the ratios to it
  * and writes one markdown report of everything measured in this run, with the machine and
- * the versions, to BENCHMARKS-browser.md (or --out FILE).
+ * the versions, into BENCHMARKS.md between its `<!-- bench:start -->` and `<!-- bench:end -->`
+ * markers (or to --out FILE, whole).
  *
- *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,torch]
+ *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,accuracy-time,torch]
  *       [--steps 3]                      timed steps of the Node training bench
  *       [--browser-steps 2] [--methods seed,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
- *       [--out BENCHMARKS-browser.md]
+ *       [--accuracy-scale 1] [--out FILE]
  *
  * With the defaults it takes roughly 15–25 minutes on 2 CPU cores (the parse bench's
  * first run also generates a 688 MB file into the temp folder).
@@ -30,12 +33,15 @@ const flag = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ALL = ['parse', 'closed-form', 'train', 'browser', 'torch'];
+const ALL = ['parse', 'closed-form', 'train', 'browser', 'accuracy-time', 'torch'];
 const only = new Set((flag('only') ?? ALL.join(',')).split(','));
 const full = args.includes('--full');
 const nodeSteps = flag('steps') ?? '3';
 const browserSteps = flag('browser-steps') ?? '2';
-const out = path.resolve(root, flag('out') ?? 'BENCHMARKS-browser.md');
+const out = flag('out') ? path.resolve(root, flag('out')!) : null;
+const BENCHMARKS = path.join(root, 'BENCHMARKS.md');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
 const passThrough = (name: string) => (flag(name) ? [`--${name}`, flag(name)!] : []);
 
 interface Part {
@@ -168,6 +174,38 @@ async function browserBench(): Promise<void> {
   parts.push({ title: 'In the browser (headless Chromium, `scripts/bench-browser.ts`)', ...r, markdown });
 }
 
+interface TimeRow {
+  method: string;
+  where: string;
+  secondsToLevel: number | null;
+}
+async function accuracyTimeBench(): Promise<void> {
+  const json = path.join(os.tmpdir(), `zss-bench-accuracy-${process.pid}.json`);
+  const scale = flag('accuracy-scale') ?? '1';
+  const r = await runScript('scripts/bench-time-to-accuracy.ts', ['--scale', scale, '--json', json]);
+  const table = r.output.slice(r.output.indexOf('| method | where |')).split('\n').filter((l) => l.startsWith('|'));
+  let verdict = '';
+  try {
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { rows: TimeRow[]; level: number };
+    const torch = result.rows.find((row) => row.where.startsWith('torch'));
+    const verdicts = result.rows
+      .filter((row) => !row.where.startsWith('torch') && ['seed', 'cvae'].includes(row.method))
+      .map((row) =>
+        torch?.secondsToLevel && row.secondsToLevel !== null
+          ? `${row.method}: ${(row.secondsToLevel / torch.secondsToLevel).toFixed(2)}× the PyTorch seed's time (target ≤ 0.20×: ${row.secondsToLevel / torch.secondsToLevel <= 0.2 ? 'met' : 'not met'})`
+          : `${row.method}: no ratio (${row.secondsToLevel === null ? 'level not reached' : 'no PyTorch reference'})`,
+      );
+    verdict = `Target "the seed's method and the generative method reach the level in at most a fifth of the PyTorch seed's time": ${verdicts.join('; ')}.`;
+  } catch {
+    verdict = 'No result file: see the command\'s output.';
+  }
+  parts.push({
+    title: `Time to the seed's accuracy level (u ≥ 32 %, data at ${scale}× AwA2)`,
+    ...r,
+    markdown: [table.join('\n'), '', verdict].join('\n'),
+  });
+}
+
 /** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/seed.ts. */
 const TORCH_SEED = `
 import time, sys, torch
@@ -248,6 +286,7 @@ if (only.has('parse')) await parseBench();
 if (only.has('closed-form')) await closedFormBench();
 if (only.has('train')) await trainBench();
 if (only.has('browser')) await browserBench();
+if (only.has('accuracy-time')) await accuracyTimeBench();
 if (only.has('torch')) await torchReference();
 
 const report = [
@@ -273,6 +312,14 @@ const report = [
   ]),
   '',
 ].join('\n');
-writeFileSync(out, report);
-console.log(`\n${report}\nwritten to ${path.relative(root, out)}`);
+if (out) {
+  writeFileSync(out, report);
+} else {
+  // The suite's section of BENCHMARKS.md is replaced; everything around it is kept.
+  const current = readFileSync(BENCHMARKS, 'utf8');
+  const [start, end] = [current.indexOf(START), current.indexOf(END)];
+  if (start < 0 || end < start) throw new Error(`BENCHMARKS.md lacks the ${START} … ${END} markers; pass --out FILE to write elsewhere.`);
+  writeFileSync(BENCHMARKS, `${current.slice(0, start + START.length)}\n${report}\n${current.slice(end)}`);
+}
+console.log(`\n${report}\nwritten to ${path.relative(root, out ?? BENCHMARKS)}`);
 process.exit(parts.some((p) => p.status && p.title !== 'PyTorch reference (the seed notebook\'s own training step)') ? 1 : 0);
