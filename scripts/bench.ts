@@ -6,7 +6,9 @@
  *   4. the browser bench      scripts/bench-browser.ts        (headless Chromium: per-backend steps, memory, responsiveness)
  *   5. time to the seed's accuracy level  scripts/bench-time-to-accuracy.ts (every method, and the
  *      seed's own PyTorch training on the same data when Debian's python3-torch is importable)
- *   6. when python3-torch is importable, the seed method's own PyTorch training step at the
+ *   6. the embedding search      scripts/bench-search.ts         (AwA2's test set against 50 classes, vs plain JS)
+ *   7. dropped picture → top-5   scripts/bench-photo.ts          (production build in Chromium, picture demo)
+ *   8. when python3-torch is importable, the seed method's own PyTorch training step at the
  *      same shapes, as a reference, with the ratios to it
  * and writes one markdown report of everything measured in this run, with the machine and
  * the versions, into BENCHMARKS.md between its `<!-- bench:start -->` and `<!-- bench:end -->`
@@ -33,7 +35,7 @@ const flag = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ALL = ['parse', 'closed-form', 'train', 'browser', 'accuracy-time', 'torch'];
+const ALL = ['parse', 'closed-form', 'train', 'browser', 'accuracy-time', 'search', 'photo', 'torch'];
 const only = new Set((flag('only') ?? ALL.join(',')).split(','));
 const full = args.includes('--full');
 const nodeSteps = flag('steps') ?? '3';
@@ -206,6 +208,19 @@ async function accuracyTimeBench(): Promise<void> {
   });
 }
 
+async function searchBench(): Promise<void> {
+  const r = await runScript('scripts/bench-search.ts', []);
+  const lines = r.output.split('\n');
+  const title = lines.find((l) => l.startsWith('Embedding search:')) ?? '';
+  parts.push({ title: 'Embedding search', ...r, markdown: [title, '', ...lines.filter((l) => l.startsWith('|'))].join('\n') });
+}
+
+async function photoBench(): Promise<void> {
+  const r = await runScript('scripts/bench-photo.ts', []);
+  const keep = r.output.split('\n').filter((l) => /^(drop → top-5|median)/.test(l));
+  parts.push({ title: 'Dropped picture → top-5 (picture demo, ESZSL, WebGPU on SwiftShader)', ...r, markdown: codeBlock(keep.join('\n')) });
+}
+
 /** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/seed.ts. */
 const TORCH_SEED = `
 import time, sys, torch
@@ -287,6 +302,8 @@ if (only.has('closed-form')) await closedFormBench();
 if (only.has('train')) await trainBench();
 if (only.has('browser')) await browserBench();
 if (only.has('accuracy-time')) await accuracyTimeBench();
+if (only.has('search')) await searchBench();
+if (only.has('photo')) await photoBench();
 if (only.has('torch')) await torchReference();
 
 const report = [
