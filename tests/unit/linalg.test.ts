@@ -1,9 +1,12 @@
 /** Float64 linear algebra checked against naive independent computations. */
 import { describe, expect, it } from 'vitest';
-import {
-  applyQ, cholesky, choleskySolve, householderTridiagonalWork, fromArray, gram, gramWasmWork, hasWasmSimd, identity, runSync, matrix, multiply, multiplyTransposed, runAsync,
-  solveSylvester, symmetricEigen, symmetricEigenWork, transpose, tridiagonalise, type Matrix,
-} from '../../src/core/linalg.ts';
+import { cholesky, choleskySolve } from '../../src/core/linalg/cholesky.ts';
+import { symmetricEigen, symmetricEigenWork } from '../../src/core/linalg/eigen.ts';
+import { gram } from '../../src/core/linalg/gram.ts';
+import { gramWasmWork, hasWasmSimd } from '../../src/core/linalg/gram-wasm.ts';
+import { fromArray, identity, matrix, type Matrix, multiply, multiplyTransposed, runAsync, runSync, transpose } from '../../src/core/linalg/matrix.ts';
+import { solveSylvester } from '../../src/core/linalg/sylvester.ts';
+import { applyQ, householderTridiagonalWork, tridiagonalise } from '../../src/core/linalg/tridiagonal.ts';
 import { createRng } from '../../src/core/rng.ts';
 
 const rng = createRng(42);

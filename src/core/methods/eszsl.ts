@@ -12,9 +12,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SemanticNormalisation } from '../semantic.ts';
 import { ZslError, throwIfAborted } from '../errors.ts';
-import {
-  addToDiagonal, choleskySolve, choleskyWork, fromArray, gramWasmWork, gramWork, hasWasmSimd, matrix, multiply, runAsync, solveSpd, transpose, type Matrix,
-} from '../linalg.ts';
+import { choleskySolve, choleskyWork, solveSpd } from '../linalg/cholesky.ts';
+import { gramWork } from '../linalg/gram.ts';
+import { gramWasmWork, hasWasmSimd } from '../linalg/gram-wasm.ts';
+import { addToDiagonal, fromArray, matrix, type Matrix, multiply, runAsync, transpose } from '../linalg/matrix.ts';
 import type { TrainingView } from '../training-view.ts';
 import type { Metric, ZslModel } from './types.ts';
 

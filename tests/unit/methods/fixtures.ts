@@ -1,4 +1,4 @@
-/** Small hand-built views and float64 reference algebra for the method tests (independent of src/core/linalg.ts). */
+/** Small hand-built views and float64 reference algebra for the method tests (independent of src/core/linalg/). */
 import { generateDemoDataset } from '../../../src/core/demo-dataset.ts';
 import type { ZslDataset } from '../../../src/core/dataset.ts';
 import { createRng } from '../../../src/core/rng.ts';
