@@ -23,8 +23,9 @@
  *
  *   npx tsx scripts/bench-time-to-accuracy.ts [--scale 1] [--dim 2048] [--backend wasm]
  *       [--methods seed,eszsl,sae,devise,ale,sje,cvae] [--level 0.32] [--max-epochs N]
- *       [--checks 8] [--no-torch] [--json FILE]
- * --checks: evaluations per epoch (at AwA2's size the seed passes the level within its first epoch).
+ *       [--checks 8] [--budget 600] [--no-torch] [--json FILE]
+ * --checks: evaluations per epoch (at AwA2's size the seed passes the level within its first epoch);
+ * --budget: training seconds after which a method that has not reached the level is given up on.
  * Node only; imports the core and the CLI's backend adapters, never the UI.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +57,8 @@ const featureDim = Number(flag('dim') ?? 2048);
 const level = Number(flag('level') ?? 0.32);
 const maxEpochs = flag('max-epochs') ? Number(flag('max-epochs')) : undefined;
 const checksPerEpoch = Number(flag('checks') ?? 8);
+/** Training seconds after which a method that has not reached the level is given up on. */
+const budgetS = Number(flag('budget') ?? 600);
 const methods = (flag('methods') ?? METHOD_NAMES.join(',')).split(',') as MethodName[];
 const seed = 1;
 
@@ -179,6 +182,10 @@ async function timeMethod(method: MethodName, data: ZslDataset, split: Split, wh
       if (u >= level) {
         row.trainSeconds += finishing;
         [row.secondsToLevel, row.epochToLevel] = [row.trainSeconds, at];
+        break training;
+      }
+      if (row.trainSeconds > budgetS) {
+        console.log(`  ${method}: level not reached within the --budget of ${budgetS} s; stopping`);
         break training;
       }
       started = performance.now();
