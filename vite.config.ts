@@ -1,43 +1,58 @@
 /**
  * Vite builds the page and the module worker. tfjs is pre-bundled (listed in
  * optimizeDeps) so the dev server does not reload mid-session when it discovers it.
- * The production build carries a Content-Security-Policy that allows the app's
- * own origin only; `vite preview` also sends it as a header, which is what
- * covers the worker (a meta tag applies to the page alone).
+ * The production build carries a Content-Security-Policy (src/core/site-policy.ts)
+ * that allows the app's own origin, plus for connect-src only the sites the user
+ * allowed for a backbone URL: the first element of the page's head is csp.js, a
+ * classic script that builds the meta policy from localStorage before any module
+ * script runs. `vite preview` sends headers as a deployment should: the page gets
+ * the policy's outer bound, every other response (the worker's script above all,
+ * whose headers are its policy) the strict one.
  */
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { bootstrapScript, DOCUMENT_HEADER_POLICY, STRICT_POLICY } from './src/core/site-policy.ts';
 
-/** 'wasm-unsafe-eval' lets WebAssembly compile (the tfjs WASM backend, the float64 Gram kernel); no JS eval. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data: blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/** A request for the page itself (the SPA answers every extension-less path with index.html). */
+function isDocument(url: string | undefined): boolean {
+  const path = (url ?? '/').split(/[?#]/)[0]!;
+  return path.endsWith('/') || path.endsWith('.html') || !/\.[a-z0-9]+$/i.test(path);
+}
 
-/** Adds the policy to the built index.html (not in dev, whose hot reload needs inline scripts). */
+/** Emits csp.js and makes it the head's first element (not in dev, whose hot reload needs inline scripts). */
 function contentSecurityPolicy(): Plugin {
+  let base = '/';
   return {
     name: 'zero-shot-studio:csp',
     apply: 'build',
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
-    ],
+    configResolved: (config) => {
+      base = config.base;
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'csp.js', source: bootstrapScript() });
+    },
+    transformIndexHtml: () => [{ tag: 'script', attrs: { src: `${base}csp.js` }, injectTo: 'head-prepend' }],
+  };
+}
+
+/** The headers of a deployment, for `vite preview` (and the end-to-end tests that run against it). */
+function previewHeaders(): Plugin {
+  return {
+    name: 'zero-shot-studio:preview-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((request, response, next) => {
+        response.setHeader('Content-Security-Policy', isDocument(request.url) ? DOCUMENT_HEADER_POLICY : STRICT_POLICY);
+        next();
+      });
+    },
   };
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), previewHeaders()],
   worker: { format: 'es' },
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'recharts'],
   },
-  preview: { headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

@@ -28,7 +28,16 @@ export interface BackboneSpec {
   outputDim: number;
   /** Recorded as the dataset's FeatureSource.network: pictures are only comparable in the same space. */
   featureSourceNetwork: string;
+  /**
+   * Layers models only: read the features at this layer instead of the model's
+   * output (e.g. MobileNet's "conv_pw_13_relu", before its classifier); a feature
+   * map there is average-pooled over height and width.
+   */
+  outputLayer?: string;
 }
+
+/** A spec whose output size is not known yet: it is measured when the model loads (a preprocessing preset). */
+export type BackboneDraft = Omit<BackboneSpec, 'outputDim'>;
 
 export type BackboneModel = tf.LayersModel | tf.GraphModel;
 
@@ -105,6 +114,16 @@ export type BackboneSource = { url: string; fetchFunc?: typeof fetch } | { handl
  * and checks it against its spec.
  */
 export async function loadBackbone(spec: BackboneSpec, source: BackboneSource): Promise<BackboneModel> {
+  return (await loadChecked(spec, source, spec.outputDim)).model;
+}
+
+/** Loads a backbone whose output size is measured (a zero picture through it) and returns the completed spec. */
+export async function loadBackboneDraft(draft: BackboneDraft, source: BackboneSource): Promise<{ model: BackboneModel; spec: BackboneSpec }> {
+  const { model, outputDim } = await loadChecked(draft, source, null);
+  return { model, spec: { ...draft, outputDim } };
+}
+
+async function loadChecked(spec: BackboneDraft, source: BackboneSource, outputDim: number | null): Promise<{ model: BackboneModel; outputDim: number }> {
   const handler = 'handler' in source ? source.handler : tf.io.http(source.url, source.fetchFunc ? { fetchFunc: source.fetchFunc } : {});
   if (!handler.load) throw new ZslError('this model source cannot be read.', { variable: 'backbone' });
   const where = 'url' in source ? source.url : spec.id;
@@ -115,14 +134,51 @@ export async function loadBackbone(spec: BackboneSpec, source: BackboneSource): 
     throw new ZslError(`the backbone could not be read (${(error as Error).message}).`, { file: where });
   }
   const memory = tf.io.fromMemory(artifacts);
-  const model = isGraphModel(artifacts) ? await tf.loadGraphModel(memory) : await tf.loadLayersModel(memory);
+  let model: BackboneModel;
   try {
-    checkAgainstSpec(model, spec, where);
+    model = isGraphModel(artifacts) ? await tf.loadGraphModel(memory) : await tf.loadLayersModel(memory);
+  } catch (error) {
+    throw new ZslError(`is not a TensorFlow.js model this app can run (${(error as Error).message}).`, { file: where });
+  }
+  try {
+    if (spec.outputLayer) model = cutAt(model, spec.outputLayer, where);
+    return { model, outputDim: checkAgainstSpec(model, spec, outputDim, where) };
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return model;
+}
+
+/**
+ * A Layers model read at one of its layers, average-pooled when that layer gives
+ * a feature map. The layers after it (a classifier head) are disposed, so the
+ * new model owns every weight it keeps and disposing it frees them all.
+ */
+function cutAt(model: BackboneModel, layerName: string, where: string): tf.LayersModel {
+  if (!(model instanceof tf.LayersModel)) {
+    throw new ZslError(`outputLayer "${layerName}" is for Layers models; this is a graph model, whose output is used as it is.`, { file: where });
+  }
+  let layer: tf.layers.Layer;
+  try {
+    layer = model.getLayer(layerName);
+  } catch {
+    const names = model.layers.map((l) => l.name);
+    throw new ZslError(`has no layer "${layerName}"; its last layers are ${names.slice(-4).join(', ')}.`, { file: where });
+  }
+  let output = layer.output as tf.SymbolicTensor;
+  if (Array.isArray(output)) throw new ZslError(`layer "${layerName}" has several outputs; expected one.`, { file: where });
+  if (output.shape.length === 4) output = tf.layers.globalAveragePooling2d({}).apply(output) as tf.SymbolicTensor;
+  const cut = tf.model({ inputs: model.inputs, outputs: output });
+  const kept = new Set(cut.layers);
+  for (const other of model.layers) {
+    if (kept.has(other)) continue;
+    try {
+      other.dispose();
+    } catch {
+      // a layer without weights that was never used on its own: nothing to free
+    }
+  }
+  return cut;
 }
 
 function isGraphModel(artifacts: tf.io.ModelArtifacts): boolean {
@@ -132,8 +188,8 @@ function isGraphModel(artifacts: tf.io.ModelArtifacts): boolean {
   return topology !== undefined && !(topology instanceof ArrayBuffer) && Array.isArray(topology.node);
 }
 
-/** A zero picture through the model: its output must have outputDim values. */
-function checkAgainstSpec(model: BackboneModel, spec: BackboneSpec, where: string): void {
+/** A zero picture through the model: its output must have outputDim values (when known); returns how many it has. */
+function checkAgainstSpec(model: BackboneModel, spec: BackboneDraft, outputDim: number | null, where: string): number {
   let dims: number;
   try {
     dims = tf.tidy(() => embedImages(model, tf.zeros([1, spec.inputSize, spec.inputSize, 3])).shape[1]);
@@ -143,9 +199,10 @@ function checkAgainstSpec(model: BackboneModel, spec: BackboneSpec, where: strin
       { file: where },
     );
   }
-  if (dims !== spec.outputDim) {
-    throw new ZslError(`the backbone gives ${dims} features per picture; its spec says ${spec.outputDim}.`, { file: where });
+  if (outputDim !== null && dims !== outputDim) {
+    throw new ZslError(`the backbone gives ${dims} features per picture; its spec says ${outputDim}.`, { file: where });
   }
+  return dims;
 }
 
 /**
@@ -212,5 +269,6 @@ export function parseBackboneSpec(json: unknown, file = 'backbone.json'): Backbo
     scaling,
     outputDim: positive('outputDim'),
     featureSourceNetwork: text('featureSourceNetwork'),
+    ...(value.outputLayer === undefined ? {} : { outputLayer: text('outputLayer') }),
   };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { STRICT_POLICY } from '../../src/core/site-policy.ts';
 import { makeFixture } from '../unit/io/helpers/fixtures.ts';
 import { foreignRequests, launch, setField, watchEgress } from './browser.ts';
 
@@ -39,9 +40,12 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   const egress = await watchEgress(page);
   await page.goto(inject('baseUrl'));
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 }); // the demo first
+  // One policy (written by csp.js before any other script): the app's own origin only, no site allowed.
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').count()).toBe(1);
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toBe(STRICT_POLICY);
   expect(csp).toMatch(/default-src 'self'/);
-  expect(csp).toMatch(/connect-src 'self'/);
+  expect(csp).toMatch(/connect-src 'self';/);
 
   await page.getByTestId('folder-input').setInputFiles(folder);
   await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toBe('AwA2 text release');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   embedImages,
   loadBackbone,
+  loadBackboneDraft,
   modelArtifactsFromFiles,
   parseBackboneSpec,
   preprocess,
@@ -232,5 +233,58 @@ describe('loadBackbone', () => {
       loaded.dispose();
       expect(() => modelArtifactsFromFiles(json, {})).toThrow(/"tiny.bin".*missing/);
     });
+  });
+});
+
+describe('a backbone read at one of its layers', () => {
+  /** Input 4×4×3 → conv "features" (5 filters) → flatten → dense "head" (a classifier the backbone must not use). */
+  async function withHead(): Promise<{ artifacts: tf.io.ModelArtifacts; model: tf.LayersModel }> {
+    const input = tf.input({ shape: [4, 4, 3] });
+    const features = tf.layers
+      .conv2d({ name: 'features', filters: 5, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: 'ones' })
+      .apply(input) as tf.SymbolicTensor;
+    const head = tf.layers.dense({ name: 'head', units: 3 }).apply(tf.layers.flatten().apply(features)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: head });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    return { artifacts: artifacts!, model };
+  }
+
+  test('outputLayer cuts before the head and average-pools the feature map; disposing frees every weight', async () => {
+    const { artifacts, model } = await withHead();
+    const before = tf.memory().numTensors;
+    const loaded = await loadBackbone(spec({ inputSize: 4, outputDim: 5, outputLayer: 'features' }), { handler: tf.io.fromMemory(artifacts) });
+    const x = input();
+    const expected = tf.tidy(() => tf.mean(tf.model({ inputs: model.inputs, outputs: model.getLayer('features').output }).predict(x) as tf.Tensor, [1, 2]));
+    const got = embedImages(loaded, x);
+    expect(got.shape).toEqual([1, 5]);
+    const want = values(expected);
+    values(got).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    x.dispose();
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  test('names a missing layer', async () => {
+    const { artifacts, model } = await withHead();
+    model.dispose();
+    await expect(loadBackbone(spec({ inputSize: 4, outputDim: 5, outputLayer: 'conv_pw_13_relu' }), { handler: tf.io.fromMemory(artifacts) })).rejects.toThrow(
+      /has no layer "conv_pw_13_relu"; its last layers are .*features.*head/,
+    );
+  });
+
+  test('a draft spec (a preprocessing preset) gets its output size measured', async () => {
+    const { artifacts, model } = await withHead();
+    model.dispose();
+    const { outputDim: _, ...draft } = spec({ inputSize: 4, outputLayer: 'features' });
+    const { model: loaded, spec: complete } = await loadBackboneDraft(draft, { handler: tf.io.fromMemory(artifacts) });
+    expect(complete).toEqual({ ...draft, outputDim: 5 });
+    loaded.dispose();
+  });
+
+  test('backbone.json may name the layer', () => {
+    expect(parseBackboneSpec({ ...spec(), outputLayer: 'conv_pw_13_relu' }).outputLayer).toBe('conv_pw_13_relu');
+    expect(() => parseBackboneSpec({ ...spec(), outputLayer: 3 })).toThrow(/outputLayer/);
   });
 });
