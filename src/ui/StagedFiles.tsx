@@ -31,6 +31,15 @@ export function StagedFiles() {
           </li>
         ))}
       </ul>
+      {info.resume && (
+        <p className="hint" data-testid="staged-resume">
+          Resuming: {info.resume.done.toLocaleString('en')} of {info.resume.total.toLocaleString('en')} pictures already embedded with{' '}
+          {info.resume.backbone}; loading continues from there.{' '}
+          <button type="button" className="link" data-testid="discard-extraction" disabled={busy} onClick={() => void controller.discardExtraction()}>
+            Start over
+          </button>
+        </p>
+      )}
       {info.missing.length > 0 && (
         <ul className="missing" data-testid="staged-missing">
           {info.missing.map((m) => (

@@ -3,15 +3,14 @@
  * in AwA2's text format. The worker extracts features with the backbone, the
  * dataset trains as usual, and a picture of an unseen class is then named.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { PICTURE_ATTRIBUTES, PICTURE_CLASS_NAMES, PICTURE_UNSEEN, attributeVector, attributesOf, renderPicture } from '../../src/core/picture-world.ts';
-import { createRng } from '../../src/core/rng.ts';
+import { PICTURE_CLASS_NAMES, PICTURE_UNSEEN } from '../../src/core/picture-world.ts';
 import { launch } from './browser.ts';
-import { encodePng } from './png.ts';
+import { writeImageFolder } from './image-folder-files.ts';
 
 let browser: Browser;
 
@@ -22,28 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The picture world as an image folder: Pictures/<class>/<n>.png and the class side beside it. */
-function writeImageFolder(perClass: number): string {
-  const root = path.join(mkdtempSync(path.join(tmpdir(), 'zsl-folder-')), 'PictureWorld');
-  const indexed = (names: readonly string[]) => names.map((n, i) => `${String(i + 1).padStart(6)}\t${n}`).join('\n') + '\n';
-  mkdirSync(root, { recursive: true });
-  writeFileSync(path.join(root, 'classes.txt'), indexed(PICTURE_CLASS_NAMES));
-  writeFileSync(path.join(root, 'predicates.txt'), indexed(PICTURE_ATTRIBUTES));
-  writeFileSync(
-    path.join(root, 'predicate-matrix-binary.txt'),
-    PICTURE_CLASS_NAMES.map((n) => Array.from(attributeVector(attributesOf(n)), (v) => (v > 0 ? 1 : 0)).join(' ')).join('\n'),
-  );
-  writeFileSync(path.join(root, 'testclasses.txt'), PICTURE_UNSEEN.join('\n') + '\n');
-  const rng = createRng(11);
-  for (const name of PICTURE_CLASS_NAMES) {
-    mkdirSync(path.join(root, 'Pictures', name), { recursive: true });
-    for (let k = 0; k < perClass; k++) {
-      writeFileSync(path.join(root, 'Pictures', name, `${k}.png`), encodePng(renderPicture(attributesOf(name), rng, 32), 32, 32));
-    }
-  }
-  return root;
-}
 
 test('pictures in class folders become a dataset through the backbone, and train', async () => {
   const folder = writeImageFolder(3);

@@ -14,6 +14,8 @@ export interface SourceFile {
   size: number;
   /** A fresh stream of the file's bytes; may be called more than once. */
   stream(): ReadableStream<Uint8Array>;
+  /** Milliseconds since the epoch, when known (a dropped File): with path and size it tells a changed file from the same one. */
+  lastModified?: number;
 }
 
 /** The base name of a '/'-separated path. */
@@ -23,9 +25,11 @@ export function baseName(path: string): string {
 }
 
 /** Wraps a browser File (or anything with name, size and stream()); `path` defaults to webkitRelativePath or name. */
-export function fromBlob(blob: { name: string; size: number; stream(): ReadableStream<Uint8Array> }, path?: string): SourceFile {
+export function fromBlob(blob: { name: string; size: number; stream(): ReadableStream<Uint8Array>; lastModified?: number }, path?: string): SourceFile {
   const relative = path ?? ((blob as { webkitRelativePath?: string }).webkitRelativePath || blob.name);
-  return { path: relative, name: baseName(relative), size: blob.size, stream: () => blob.stream() };
+  const file: SourceFile = { path: relative, name: baseName(relative), size: blob.size, stream: () => blob.stream() };
+  if (typeof blob.lastModified === 'number') file.lastModified = blob.lastModified;
+  return file;
 }
 
 /** Wraps bytes already in memory. */
