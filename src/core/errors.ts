@@ -51,12 +51,22 @@ export function toUserMessage(error: unknown): string {
   if (error instanceof ZslError || error instanceof CancelledError) return error.message;
   if (error instanceof Error) {
     const text = error.message.trim() || error.name;
-    if (/out of memory|OOM|allocation failed|Failed to allocate/i.test(text)) {
-      return `The device ran out of memory (${text}). Try a smaller batch size or another backend.`;
+    if (isOutOfMemory(error, text)) {
+      return `The device ran out of memory (${text.replace(/[.!?]$/, '')}). Try a smaller batch size or fewer hidden units, or pick another backend (WASM and CPU use main memory).`;
     }
     return /[.!?]$/.test(text) ? text : `${text}.`;
   }
   return `Unexpected error: ${String(error)}.`;
+}
+
+/**
+ * What running out of memory looks like from each backend: WebGPU's
+ * GPUOutOfMemoryError, WebGL's "Failed to allocate", the WASM heap that cannot
+ * grow, and an ArrayBuffer the JavaScript engine refuses.
+ */
+function isOutOfMemory(error: Error, text: string): boolean {
+  if (error.name === 'GPUOutOfMemoryError') return true;
+  return /out of memory|\bOOM\b|allocation failed|Failed to allocate|Cannot enlarge memory|Maximum memory size exceeded|WebAssembly\.Memory(\.grow)?\(\): could not/i.test(text);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

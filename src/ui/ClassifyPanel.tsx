@@ -16,7 +16,7 @@ export function ClassifyPanel() {
   const pictures = useAppState((s) => s.dataset?.featureSource.kind === 'backbone');
   const controller = useController();
   const [index, setIndex] = useState(1);
-  const [scope, setScope] = useState<'unseen' | 'all'>('unseen');
+  const scope = useAppState((s) => s.classifyScope);
   const [result, setResultState] = useState<Result | null>(null);
   const [count, setCount] = useState(0);
   const setResult = (next: Result | null) => {
@@ -41,7 +41,7 @@ export function ClassifyPanel() {
             </label>
             <label>
               Candidates{' '}
-              <select name="scope" value={scope} onChange={(e) => setScope(e.target.value as 'unseen' | 'all')}>
+              <select name="scope" value={scope} onChange={(e) => controller.setClassifyScope(e.target.value as 'unseen' | 'all')}>
                 <option value="unseen">unseen classes (ZSL)</option>
                 <option value="all">all classes (GZSL, calibrated)</option>
               </select>

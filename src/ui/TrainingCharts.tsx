@@ -14,7 +14,7 @@ import { PngButton } from './PngButton.tsx';
 const LossChart = memo(function LossChart({ data, live }: { data: AppState['lossCurve']; live: boolean }) {
   const { ref, width } = useWidth<HTMLElement>();
   return (
-    <figure className="chart" data-testid="loss-chart" data-points={data.length} ref={ref}>
+    <figure className="chart" data-testid="loss-chart" data-points={data.length} data-last-step={data.at(-1)?.step ?? 0} ref={ref}>
       <figcaption>
         Training loss per step <PngButton name="loss-per-step" />
         <span className="legend">

@@ -1,23 +1,22 @@
-/** Boots the page: one worker, one store, one controller, then the demo. */
+/** Boots the page: the kept settings or a link's setup, one worker, one store, one controller, then the demo. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { WorkerClient } from '../client/worker-client.ts';
-import type { BackendChoice } from '../worker/protocol.ts';
 import { App } from './App.tsx';
 import { AppContext } from './context.ts';
 import { Controller } from './controller.ts';
 import { AppStore } from './store.ts';
+import { readSettings, settingsOf, startup } from './settings.ts';
+import { createSettingsStore, loadSettings, SettingsSaver } from './settings-store.ts';
 import { decodeSetup, encodeSetup } from './url-state.ts';
 import './styles.css';
 
-const shared = decodeSetup(new URLSearchParams(location.search));
-const backend: BackendChoice = shared.backend ?? 'auto';
+const settings = createSettingsStore();
+const kept = readSettings(await loadSettings(settings));
+// A link with a setup wins; a bare address brings back the last visit's settings.
+const { backend, dataset, datasetFrom, state } = startup(decodeSetup(new URLSearchParams(location.search)), kept);
 
-const store = new AppStore({
-  backendChoice: backend,
-  ...(shared.config ? { config: shared.config } : {}),
-  ...(shared.problems.length > 0 ? { notice: { tone: 'info' as const, text: shared.problems.join(' ') } } : {}),
-});
+const store = new AppStore(state);
 const client = new WorkerClient(() => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' }));
 const controller = new Controller(client, store);
 
@@ -29,7 +28,16 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-void controller.start(backend, shared.dataset);
+void controller.start(backend, dataset, datasetFrom);
+
+// A background tab keeps training (in the worker); its charts are redrawn once it is shown again.
+const onVisibility = () => store.setHidden(document.visibilityState === 'hidden');
+document.addEventListener('visibilitychange', onVisibility);
+onVisibility();
+
+// Save the settings as they change, for the next visit without a link.
+const saver = new SettingsSaver((next) => settings.save(next));
+store.subscribe(() => saver.offer(settingsOf(store.getState())));
 
 // Keep the setup in the address bar, so the link in it reproduces this run.
 store.subscribe(() => {
