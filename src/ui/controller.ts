@@ -3,6 +3,9 @@
  * the store with the events that come back. No heavy work happens here.
  */
 import { WorkerClient, WorkerError } from '../client/worker-client.ts';
+import type { PresetId } from '../core/backbone-presets.ts';
+import { isCancelled } from '../core/errors.ts';
+import { originOfUrl } from '../core/site-policy.ts';
 import { defaultParams, type MethodName, type ParamValue } from '../core/methods/catalog.ts';
 import type {
   BackendChoice,
@@ -15,8 +18,13 @@ import type {
 } from '../worker/protocol.ts';
 import { lossCurveFromLosses, type AppStore } from './store.ts';
 import { download } from './download.ts';
+import { allowedSites, allowSite, forgetSites, policyAdmits, policyNamesOtherSites, savePendingLoad, takePendingLoad } from './allowed-sites.ts';
+import { loadBackboneFromUrl } from './backbone-url.ts';
 
 export class Controller {
+  /** Cancels the backbone download in progress. */
+  private backboneAbort: AbortController | null = null;
+
   constructor(
     private readonly client: WorkerClient,
     private readonly store: AppStore,
@@ -32,27 +40,32 @@ export class Controller {
     };
   }
 
-  /** Opens the app: the backend, then the dataset a shared link names (a demo seed or a stored dataset), else the demo. */
-  async start(backend: BackendChoice, datasetId: string | null): Promise<void> {
+  /**
+   * Opens the app: the backend, then the dataset a shared link or the last visit
+   * names (a demo seed or a stored dataset), else the demo.
+   */
+  async start(backend: BackendChoice, datasetId: string | null, datasetFrom: 'link' | 'settings' = 'link'): Promise<void> {
+    // A backbone load that reloaded the page to let its site in continues now, beside the rest.
+    const pending = takePendingLoad();
     await this.setBackend(backend);
+    const continued = pending ? this.loadBackboneUrl(pending.url, pending.preset) : null;
     const demo = /^demo-(\d+)$/.exec(datasetId ?? 'demo-7');
     await this.loadDemo(demo ? Number(demo[1]) : 7);
     await this.refreshStored();
     if (datasetId && !demo) {
       if (this.store.getState().stored?.datasets.some((d) => d.id === datasetId)) await this.loadStored(datasetId);
-      else {
+      // A dataset of the last visit that is gone (deleted, or a picture demo, which is not stored) just leaves the demo.
+      else if (datasetFrom === 'link') {
         this.store.update({
           notice: { tone: 'info', text: `The link uses the dataset "${datasetId}", which is not stored in this browser: drop its files to use it. The demo is loaded meanwhile.` },
         });
       }
     }
     await this.restoreRuns();
-    await this.guard(async () => {
-      const interrupted = await this.client.request('checkpoint-info', {});
-      if (interrupted && interrupted.datasetId === this.store.getState().dataset?.id) this.store.update({ interrupted });
-    });
+    await this.refreshInterrupted();
     // Last in the queue: which backbone pictures will be embedded with (one kept from an earlier visit, or the shipped one).
     await this.guard(async () => this.store.update({ backbone: await this.client.request('backbone-info', {}) }));
+    await continued;
   }
 
   async discardInterrupted(): Promise<void> {
@@ -143,6 +156,15 @@ export class Controller {
     await this.refreshStored();
   }
 
+  /** Drops the features kept from an interrupted extraction of the staged image folder: loading starts over. */
+  async discardExtraction(): Promise<void> {
+    await this.guard(async () => {
+      await this.client.request('discard-extraction', {});
+      const { staged } = this.store.getState();
+      if (staged) this.store.update({ staged: { ...staged, info: { ...staged.info, resume: null } } });
+    });
+  }
+
   cancelDatasetJob(): void {
     const id = this.store.getState().datasetJob;
     if (id !== null) this.client.control(id, 'cancel');
@@ -213,7 +235,7 @@ export class Controller {
     performance.mark('zsl:training-started');
     const { id, done } = this.client.start('train', { config: runConfig, resume }, { onEvent: (event) => this.onTrainEvent(event) });
     this.store.startRun(id);
-    await this.guard(async () => {
+    const finished = await this.attempt(async () => {
       const run = await done;
       // Marks the end of training for anyone measuring the page (the smoothness test, the benchmarks).
       performance.mark('zsl:training-finished');
@@ -222,8 +244,19 @@ export class Controller {
       this.store.finishRun(run, run.runId);
       this.store.update({ model: run.model });
       if (run.notes.length > 0) this.store.update({ notice: { tone: 'info', text: run.notes.join(' ') } });
+      return true;
     });
     this.store.update({ status: 'idle', trainingId: null, progress: null });
+    // A training that failed part-way (a lost device, a crashed worker) keeps its last checkpoint: offer to resume it.
+    if (!finished) await this.refreshInterrupted();
+  }
+
+  /** Shows the banner of a training cut short, when it was on the loaded dataset. */
+  private async refreshInterrupted(): Promise<void> {
+    await this.guard(async () => {
+      const interrupted = await this.client.request('checkpoint-info', {});
+      if (interrupted && interrupted.datasetId === this.store.getState().dataset?.id) this.store.update({ interrupted });
+    });
   }
 
   pause(): void {
@@ -262,6 +295,79 @@ export class Controller {
     });
   }
 
+  /** Whether a backbone URL can be used, and whether its site is allowed yet (the page's own origin always is). */
+  checkBackboneUrl(url: string): { problem: string } | { url: string; origin: string; allowed: boolean } {
+    const target = originOfUrl(url);
+    if ('problem' in target) return target;
+    return { ...target, allowed: target.origin === location.origin || allowedSites().includes(target.origin) };
+  }
+
+  /**
+   * The user allowed the URL's site: it is remembered, and when the policy in
+   * force does not admit it yet the page reloads once to apply it; the load then
+   * continues by itself (see start).
+   */
+  async allowSiteAndLoad(url: string, preset: PresetId): Promise<void> {
+    const target = originOfUrl(url);
+    if ('problem' in target) return this.notify(target.problem);
+    try {
+      allowSite(target.origin);
+    } catch {
+      return this.notify('This browser does not let the page remember allowed sites (its storage is disabled), so no site can be added to its security policy.');
+    }
+    if (!policyAdmits(target.origin)) {
+      savePendingLoad({ url: target.url, preset });
+      location.reload();
+      return;
+    }
+    await this.loadBackboneUrl(target.url, preset);
+  }
+
+  /** Fetches a backbone from an allowed site (progress in bytes, cancellable), then the worker checks and keeps it. */
+  async loadBackboneUrl(url: string, preset: PresetId): Promise<void> {
+    this.backboneAbort?.abort();
+    const abort = new AbortController();
+    this.backboneAbort = abort;
+    let shown = 0;
+    try {
+      this.store.update({ backboneDownload: { url, loaded: 0, total: null, phase: 'fetch' } });
+      const { backbone, origin } = await loadBackboneFromUrl(this.client, url, preset, {
+        signal: abort.signal,
+        onProgress: ({ loaded, total, phase }) => {
+          // Four updates a second are enough for a person; every chunk would be hundreds.
+          if (phase === 'fetch' && performance.now() - shown < 250) return;
+          shown = performance.now();
+          this.store.update({ backboneDownload: { url, loaded, total, phase } });
+        },
+      });
+      this.store.update({
+        backbone,
+        notice: {
+          tone: 'info',
+          text: `Pictures are now embedded with ${backbone.name} from ${origin} (${backbone.outputDim} features each); it is kept in this browser and works offline.`,
+        },
+      });
+    } catch (error) {
+      if (!isCancelled(error)) this.notify(error instanceof Error ? error.message : String(error));
+    } finally {
+      if (this.backboneAbort === abort) {
+        this.backboneAbort = null;
+        this.store.update({ backboneDownload: null });
+      }
+    }
+  }
+
+  cancelBackboneDownload(): void {
+    this.backboneAbort?.abort();
+  }
+
+  /** Forgets every allowed site; the page reloads when its policy still names one, so it stops admitting it now. */
+  forgetAllowedSites(): void {
+    forgetSites();
+    if (policyNamesOtherSites()) location.reload();
+    else this.notify('No outside site is allowed any more.', 'info');
+  }
+
   async resetBackbone(): Promise<void> {
     await this.guard(async () => this.store.update({ backbone: await this.client.request('reset-backbone', {}) }));
   }
@@ -280,6 +386,10 @@ export class Controller {
 
   async classifyImageFile(file: File, scope: 'unseen' | 'all') {
     return this.attempt(() => this.client.request('classify-image-file', { file, scope, k: 5 }));
+  }
+
+  setClassifyScope(classifyScope: 'unseen' | 'all'): void {
+    this.store.update({ classifyScope });
   }
 
   notify(text: string, tone: 'error' | 'info' = 'error'): void {

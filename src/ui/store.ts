@@ -66,10 +66,23 @@ export interface AppState {
   notice: Notice | null;
   /** The model the worker classifies with, if any. */
   model: ModelInfo | null;
+  /** The classes the Classify panel ranks: the unseen ones (ZSL) or all (GZSL). */
+  classifyScope: 'unseen' | 'all';
   /** A training cut short by a reload or a crash, which can resume. */
   interrupted: InterruptedRun | null;
   /** The image backbone in use, once the worker has loaded one. */
   backbone: BackboneInfo | null;
+  /** A backbone being fetched from a URL (then checked by the worker), for its progress and Cancel. */
+  backboneDownload: BackboneDownload | null;
+}
+
+export interface BackboneDownload {
+  url: string;
+  /** Bytes received, and expected when the model's manifest says. */
+  loaded: number;
+  total: number | null;
+  /** 'fetch' while bytes arrive; 'check' while the worker loads and checks the model. */
+  phase: 'fetch' | 'check';
 }
 
 export const MAX_CHART_POINTS = 160;
@@ -79,6 +92,9 @@ export class AppStore {
   private state: AppState;
   private readonly listeners = new Set<() => void>();
   private steps: StepPoint[] = [];
+  /** The page is hidden (a background tab): loss points are kept, the curve is rebuilt when it is shown. */
+  private hidden = false;
+  private curveStale = false;
 
   constructor(initial: Partial<AppState> = {}) {
     this.state = {
@@ -102,8 +118,10 @@ export class AppStore {
       selectedRun: null,
       notice: null,
       model: null,
+      classifyScope: 'unseen',
       interrupted: null,
       backbone: null,
+      backboneDownload: null,
       ...initial,
     };
   }
@@ -122,16 +140,35 @@ export class AppStore {
 
   startRun(id: number): void {
     this.steps = [];
+    this.curveStale = false;
     this.update({ trainingId: id, status: 'running', progress: null, lossCurve: [], stepsSeen: 0, epochs: [], notice: null, selectedRun: null });
   }
 
   finishRun(summary: RunSummary, id: string | null): void {
+    this.refreshCurve();
     const { lossCurve, epochs, runs } = this.state;
     this.update({ runs: [{ id, summary, lossCurve, epochs }, ...runs], selectedRun: 0 });
   }
 
   addSteps(points: StepPoint[]): void {
     this.steps.push(...points);
+    if (this.hidden) this.curveStale = true;
+    else this.update({ lossCurve: lossCurve(this.steps), stepsSeen: this.steps.length });
+  }
+
+  /**
+   * A hidden page still receives every event (training goes on in the worker),
+   * but rebuilding the curve over all steps for each one is work nobody sees:
+   * the points are kept, and the curve is rebuilt once when the page is shown.
+   */
+  setHidden(hidden: boolean): void {
+    this.hidden = hidden;
+    if (!hidden) this.refreshCurve();
+  }
+
+  private refreshCurve(): void {
+    if (!this.curveStale) return;
+    this.curveStale = false;
     this.update({ lossCurve: lossCurve(this.steps), stepsSeen: this.steps.length });
   }
 

@@ -13,7 +13,7 @@ import { CancelledError, ZslError } from '../core/errors.ts';
 
 export const DB_NAME = 'zero-shot-studio';
 /** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 5;
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** One array's place in the chunk store; enough to rebuild it exactly. */
@@ -83,7 +83,14 @@ export interface CacheSchema extends DBSchema {
   checkpoints: { key: string; value: CheckpointRecord };
   chunks: { key: ChunkKey; value: ArrayBuffer };
   pending: { key: string; value: PendingRecord };
+  /** Features of an image folder extracted so far, batch by batch, so an interrupted extraction resumes (extraction-store.ts). */
+  extractions: { key: ExtractionBatchKey; value: ArrayBuffer };
+  /** The page's settings, one record under the key 'current' (src/ui/settings-store.ts; read with readSettings). */
+  settings: { key: string; value: unknown };
 }
+
+/** [the job's key (folder and backbone), the batch's first picture, its number of pictures]. */
+export type ExtractionBatchKey = [job: string, first: number, rows: number];
 
 export type CacheDb = IDBPDatabase<CacheSchema>;
 
@@ -100,7 +107,13 @@ function upgradeSchema(db: IDBPDatabase<CacheSchema>, oldVersion: number): void 
   if (oldVersion < 3) {
     db.createObjectStore('checkpoints', { keyPath: 'id' });
   }
-  // if (oldVersion < 4) { ... } goes here, after bumping DB_VERSION.
+  if (oldVersion < 4) {
+    db.createObjectStore('extractions');
+  }
+  if (oldVersion < 5) {
+    db.createObjectStore('settings');
+  }
+  // if (oldVersion < 6) { ... } goes here, after bumping DB_VERSION.
 }
 
 export async function openCacheDb(name: string, onClosed: () => void): Promise<CacheDb> {

@@ -15,13 +15,14 @@ import { datasetForMethod, trainAndEvaluate } from '../core/run-method.ts';
 import type { TrainerState } from '../core/checkpoint.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/train-loop.ts';
-import type { BackboneModel, BackboneSpec } from '../core/backbone.ts';
+import type { BackboneDraft, BackboneModel, BackboneSpec } from '../core/backbone.ts';
 import { classifyFeatures } from '../core/classify.ts';
 import { looksLikeImageFolder, readImageFolder } from '../core/io/image-folder.ts';
 import { recogniseLayout } from '../core/io/layout.ts';
 import { embedPicture, generatePictureDataset } from '../core/picture-dataset.ts';
 import { embeddingMap } from './embedding-map.ts';
-import { extractImageFolder } from './image-folder-job.ts';
+import type { ExtractionStore } from './extraction-store.ts';
+import { extractImageFolder, extractionKey, resumeText } from './image-folder-job.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from './load-files.ts';
 import { PauseGate } from './pause-gate.ts';
 import type {
@@ -32,6 +33,7 @@ import type {
   DroppedFile,
   EpochReport,
   LoadedDataset,
+  StagedFiles,
   StoredRun,
   TrainConfig,
   StoredDatasets,
@@ -43,7 +45,7 @@ import type {
 } from './protocol.ts';
 import { ModelKeeper } from './model-keeper.ts';
 import type { RunStore } from './run-store.ts';
-import { StepThrottle } from './step-throttle.ts';
+import { ProgressThrottle, StepThrottle } from './step-throttle.ts';
 
 /** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
 export interface DatasetStore {
@@ -63,10 +65,12 @@ export interface HostEnv {
   loadPictureBackbone?: () => Promise<{ model: BackboneModel; spec: BackboneSpec }>;
   /** Backbones the user brought: read from dropped files, kept between visits. */
   backbones?: {
-    fromFiles(files: DroppedFile[]): Promise<{ model: BackboneModel; spec: BackboneSpec }>;
-    restore(): Promise<{ model: BackboneModel; spec: BackboneSpec } | null>;
+    fromFiles(files: DroppedFile[], options?: { draft?: BackboneDraft; source?: string }): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string }>;
+    restore(): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string } | null>;
     forget(): Promise<void>;
   };
+  /** Where image-folder features are kept as they are extracted, so an interrupted extraction resumes. */
+  extractions?: ExtractionStore;
   /** Decodes an image file to RGBA pixels (browser: createImageBitmap + OffscreenCanvas). */
   decodeImage?: (file: Blob) => Promise<{ pixels: Uint8ClampedArray; width: number; height: number }>;
   probes: Partial<Record<BackendName, BackendProbe>>;
@@ -85,6 +89,15 @@ type Handler<K extends RequestKind> = (
   job: Job,
 ) => Promise<RequestMap[K]['result']>;
 
+/**
+ * Whether a job ended because it was cancelled. An AbortError nobody asked for
+ * (WebGPU rejects a read with one when its device is lost) is a failure to
+ * explain, not a cancellation to hide, and must not discard the checkpoint.
+ */
+function cancelledByUser(error: unknown, job: Job): boolean {
+  return error instanceof CancelledError || (isCancelled(error) && job.cancel.signal.aborted);
+}
+
 export function createWorkerHost(env: HostEnv) {
   let backend: BackendStatus | null = null;
   let dataset: ZslDataset | null = null;
@@ -92,7 +105,8 @@ export function createWorkerHost(env: HostEnv) {
   /** The last drop, zips already expanded, until it is loaded or replaced. */
   let staged: { token: number; files: SourceFile[] } | null = null;
   const models = new ModelKeeper(env.runs);
-  let backbone: Promise<{ model: BackboneModel; spec: BackboneSpec; shipped: boolean }> | null = null;
+  type InUse = { model: BackboneModel; spec: BackboneSpec; shipped: boolean; source?: string };
+  let backbone: Promise<InUse> | null = null;
   const shippedBackbone = async () => {
     if (!env.loadPictureBackbone) throw new ZslError('No image backbone is available here.');
     return { ...(await env.loadPictureBackbone()), shipped: true };
@@ -108,19 +122,20 @@ export function createWorkerHost(env: HostEnv) {
     });
     return backbone;
   };
-  const replaceBackbone = async (next: Promise<{ model: BackboneModel; spec: BackboneSpec; shipped: boolean }>) => {
+  const replaceBackbone = async (next: Promise<InUse>) => {
     const loaded = await next;
     const previous = backbone ? await backbone.catch(() => null) : null;
     if (previous && previous.model !== loaded.model) previous.model.dispose();
     backbone = Promise.resolve(loaded);
     return backboneInfo(loaded);
   };
-  const backboneInfo = ({ spec, shipped }: { spec: BackboneSpec; shipped: boolean }): BackboneInfo => ({
+  const backboneInfo = ({ spec, shipped, source }: InUse): BackboneInfo => ({
     name: spec.name,
     network: spec.featureSourceNetwork,
     inputSize: spec.inputSize,
     outputDim: spec.outputDim,
     shipped,
+    ...(source ? { source } : {}),
   });
 
   /** Embeds pixels with the backbone and classifies them, refusing a model trained in another feature space. */
@@ -183,6 +198,20 @@ export function createWorkerHost(env: HostEnv) {
     }
   };
 
+  /** An interrupted extraction of this image folder with the current backbone, if one is kept (never fails a drop). */
+  const resumable = async (files: SourceFile[], signal: AbortSignal): Promise<StagedFiles['resume']> => {
+    if (!env.extractions) return null;
+    try {
+      await ensureBackend();
+      const folder = await readImageFolder(files, signal);
+      const { spec } = await requireBackbone();
+      const done = await env.extractions.count(await extractionKey(folder, spec));
+      return done > 0 ? { done, total: folder.images.length, backbone: spec.name } : null;
+    } catch {
+      return null;
+    }
+  };
+
   const requireDataset = (): ZslDataset => {
     if (!dataset) throw new ZslError('No dataset is loaded yet: load the demo or drop a dataset first.');
     return dataset;
@@ -201,6 +230,7 @@ export function createWorkerHost(env: HostEnv) {
     async 'describe-files'(request, job) {
       const { staged: description, expanded } = await stageFiles(request.files, request.id, job.cancel.signal);
       staged = { token: request.id, files: expanded };
+      if (description.layout === 'image-folder') description.resume = await resumable(expanded, job.cancel.signal);
       return description;
     },
     async 'load-files'(request, job) {
@@ -217,9 +247,13 @@ export function createWorkerHost(env: HostEnv) {
           const image = await decode(await new Response(file.stream()).blob());
           return embedPicture(net, spec, image.pixels, image.width, image.height);
         };
-        const pictures = await extractImageFolder(folder, embed, spec.featureSourceNetwork, request.semantic, job.cancel.signal, progress);
+        const kept = env.extractions ? { store: env.extractions, job: await extractionKey(folder, spec) } : undefined;
+        const { dataset: pictures, resumed } = await extractImageFolder(folder, embed, spec.featureSourceNetwork, request.semantic, job.cancel.signal, progress, { keep: kept });
         const description = `Attributes from the predicate matrix, normalised: ${request.semantic.normalise}.`;
         const notes = await keep(pictures, description, request.id, job.cancel.signal);
+        // Complete: the features kept for resuming are no longer needed.
+        await env.extractions?.clear().catch(() => undefined);
+        if (resumed > 0) notes.unshift(`Resumed an interrupted extraction: ${resumeText(resumed, folder.images.length)}.`);
         staged = null;
         return setDataset(pictures, description, notes);
       }
@@ -258,6 +292,7 @@ export function createWorkerHost(env: HostEnv) {
       const split = findSplit(data, config.split);
       const id = request.id;
       const steps = new StepThrottle((points) => env.post({ kind: 'train-steps', id, points }), env.throttleMs ?? 250);
+      const progress = new ProgressThrottle((p) => env.post({ kind: 'progress', id, progress: p }), env.throttleMs ?? 250);
       const losses: number[] = interrupted ? Array.from(interrupted.losses) : [];
       const epochs: EpochReport[] = interrupted ? (interrupted.epochs as EpochReport[]) : [];
       if (interrupted) {
@@ -286,17 +321,21 @@ export function createWorkerHost(env: HostEnv) {
             epochs.push(point);
             env.post({ kind: 'train-epoch', id, point });
           },
-          onProgress: (progress) => env.post({ kind: 'progress', id, progress }),
+          onProgress: (p) => progress.push(p),
         });
         await env.runs?.clearCheckpoint().catch(() => undefined);
         const notes = await models.adoptTrained(model, data, split, run, losses, epochs);
         return { ...run, runId: models.current?.runId ?? null, notes, model: models.current ? models.info() : null };
       } catch (error) {
-        if (isCancelled(error)) await env.runs?.clearCheckpoint().catch(() => undefined);
+        if (cancelledByUser(error, job)) await env.runs?.clearCheckpoint().catch(() => undefined);
         throw error;
       } finally {
         steps.flush();
       }
+    },
+    async 'discard-extraction'() {
+      await env.extractions?.clear();
+      return null;
     },
     async 'checkpoint-info'() {
       const record = await env.runs?.checkpoint().catch(() => null);
@@ -369,7 +408,7 @@ export function createWorkerHost(env: HostEnv) {
     async 'load-backbone-files'(request) {
       if (!env.backbones) throw new ZslError('Backbones cannot be loaded from files here.');
       await ensureBackend();
-      const loaded = await env.backbones.fromFiles(request.files);
+      const loaded = await env.backbones.fromFiles(request.files, { draft: request.draft, source: request.source });
       return replaceBackbone(Promise.resolve({ ...loaded, shipped: false }));
     },
     async 'reset-backbone'() {
@@ -420,8 +459,9 @@ export function createWorkerHost(env: HostEnv) {
       const transfer = transferables(result);
       env.post({ kind: 'result', id: request.id, result }, transfer);
     } catch (error) {
-      if (!isCancelled(error)) console.error(error);
-      env.post({ kind: 'error', id: request.id, message: toUserMessage(error), cancelled: isCancelled(error) });
+      const cancelled = cancelledByUser(error, job);
+      if (!cancelled) console.error(error);
+      env.post({ kind: 'error', id: request.id, message: toUserMessage(error), cancelled });
     } finally {
       jobs.delete(request.id);
     }
@@ -460,16 +500,20 @@ export function createWorkerHost(env: HostEnv) {
      * memory): move to the next backend, drop the model (a kept run can be
      * restored) and say so. Queued behind the request in flight.
      */
-    deviceLost(reason: string): Promise<void> {
+    deviceLost(reason: string, forgetBackend?: () => void): Promise<void> {
       queue = queue.then(async () => {
         const lost = backend?.name ?? 'webgpu';
         models.drop();
+        // The backbone's weights lived on the lost device too: load it again when next needed.
+        backbone = null;
+        // Lets the caller unregister the dead backend, so choosing it again asks for a new device.
+        forgetBackend?.();
         backend = null;
         const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
         const next = order[Math.min(order.length - 1, order.indexOf(lost) + 1)]!;
         try {
           const status = await selectBackend(next, env.probes);
-          backend = { ...status, notes: [`The ${lost === 'webgpu' ? 'WebGPU' : lost} device was lost (${reason}); switched to ${status.name}. Train or restore a model again.`, ...status.notes] };
+          backend = { ...status, notes: [`The ${lost === 'webgpu' ? 'WebGPU' : lost} device was lost (${reason.replace(/[.!?]+$/, '')}); switched to ${status.name}. Train, resume or restore a model again.`, ...status.notes] };
           env.post({ kind: 'backend', status: backend });
         } catch (error) {
           console.error(error);

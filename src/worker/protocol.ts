@@ -8,6 +8,7 @@ import type { DatasetSummary } from '../core/dataset.ts';
 import type { StoredDatasetInfo } from './dataset-cache.ts';
 import type { Classification } from '../core/classify.ts';
 import type { MapPoint } from './embedding-map.ts';
+import type { BackboneDraft } from '../core/backbone.ts';
 
 export type { MapPoint };
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
@@ -35,6 +36,8 @@ export interface StagedFiles {
   missing: string[];
   duplicates: string[];
   ignored: number;
+  /** An image folder whose extraction with the current backbone was interrupted: how far it got. */
+  resume?: { done: number; total: number; backbone: string } | null;
 }
 
 export interface SemanticChoice {
@@ -81,6 +84,8 @@ export interface BackboneInfo {
   outputDim: number;
   /** The picture world's backbone shipped with the app, or one the user brought. */
   shipped: boolean;
+  /** The model.json URL it was downloaded from (absent for the shipped one and for dropped files). */
+  source?: string;
 }
 
 /** The model the worker classifies with now. */
@@ -112,6 +117,8 @@ export interface RequestMap {
   };
   'checkpoint-info': { payload: object; result: InterruptedRun | null };
   'discard-checkpoint': { payload: object; result: null };
+  /** Drops the features kept from an interrupted image-folder extraction (the next load starts over). */
+  'discard-extraction': { payload: object; result: null };
   'list-runs': { payload: object; result: { runs: StoredRun[] } };
   'restore-run-model': { payload: { runId: string }; result: ModelInfo };
   'delete-run': { payload: { runId: string }; result: { runs: StoredRun[] } };
@@ -122,7 +129,8 @@ export interface RequestMap {
     result: Classification & { trueClass: string; imageIndex: number };
   };
   'backbone-info': { payload: object; result: BackboneInfo };
-  'load-backbone-files': { payload: { files: DroppedFile[] }; result: BackboneInfo };
+  /** `draft`: the preprocessing to use when no backbone.json came with the files; `source`: the URL they came from. */
+  'load-backbone-files': { payload: { files: DroppedFile[]; draft?: BackboneDraft; source?: string }; result: BackboneInfo };
   'reset-backbone': { payload: object; result: BackboneInfo };
   'load-picture-demo': { payload: { seed: number; imagesPerClass: number }; result: LoadedDataset };
   'classify-pixels': {

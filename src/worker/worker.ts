@@ -10,6 +10,7 @@ import { loadBackbone, parseBackboneSpec } from '../core/backbone.ts';
 import { backboneFromFiles, forgetBackbone, keepBackbone, restoreBackbone } from './backbone-store.ts';
 import { createWorkerHost } from './host.ts';
 import { createRunStore } from './run-store.ts';
+import { createExtractionStore } from './extraction-store.ts';
 import { browserProbes } from './probes.ts';
 import type { ToWorker } from './protocol.ts';
 
@@ -20,14 +21,30 @@ setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cache = createDatasetCache();
 let watchedDevice: GPUDevice | null = null;
-/** When the backend in use is WebGPU, fall back if its device is lost (not when it is destroyed on purpose). */
+/** The GPUDevice tfjs computes on now, when the backend in use is WebGPU. */
+const deviceInUse = (): GPUDevice | null =>
+  tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as { device?: GPUDevice }).device ?? null) : null;
+/**
+ * When the backend in use is WebGPU, fall back if its device is lost. Neither
+ * the app nor tfjs ever destroys the device, so one lost with reason
+ * 'destroyed' (someone else called destroy()) is gone all the same; a device
+ * no longer in use is only unregistered.
+ */
 function watchDevice(): void {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  if (tf.getBackend() !== 'webgpu' || !device || device === watchedDevice) return;
+  const device = deviceInUse();
+  if (!device || device === watchedDevice) return;
   watchedDevice = device;
   void device.lost.then((info) => {
-    if (info.reason !== 'destroyed') void host.deviceLost(info.message || 'no reason given');
+    if (deviceInUse() === device) void host.deviceLost(info.message || info.reason || 'no reason given', renewWebGpu);
+    else renewWebGpu();
   });
+}
+/** Drops the WebGPU backend whose device is gone and registers its factory again, so choosing WebGPU later asks for a new device. */
+function renewWebGpu(): void {
+  const factory = tf.findBackendFactory('webgpu');
+  if (!factory) return;
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', factory, 3); // 3: the priority tfjs-backend-webgpu registers it with
 }
 
 const host = createWorkerHost({
@@ -43,6 +60,7 @@ const host = createWorkerHost({
     scope.postMessage(event, { transfer });
   },
   runs: createRunStore(),
+  extractions: createExtractionStore(),
   loadPictureBackbone: async () => {
     // Shipped with the app and served from its own origin: this works offline.
     const base = new URL(`${import.meta.env.BASE_URL}backbones/picture-world/`, self.location.origin);
@@ -50,11 +68,11 @@ const host = createWorkerHost({
     return { spec, model: await loadBackbone(spec, { url: new URL('model.json', base).href }) };
   },
   backbones: {
-    async fromFiles(files) {
-      const { backbone, artifacts } = await backboneFromFiles(files);
+    async fromFiles(files, { draft, source } = {}) {
+      const { backbone, artifacts } = await backboneFromFiles(files, draft);
       // Kept for the next visit; failing to keep it does not stop its use now.
-      await keepBackbone(artifacts, backbone.spec).catch((error: unknown) => console.warn('backbone not kept', error));
-      return backbone;
+      await keepBackbone(artifacts, backbone.spec, source).catch((error: unknown) => console.warn('backbone not kept', error));
+      return source ? { ...backbone, source } : backbone;
     },
     restore: restoreBackbone,
     forget: forgetBackbone,
