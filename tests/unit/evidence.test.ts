@@ -3,18 +3,19 @@
  * real text formats (the REAL classes, predicates, continuous attribute matrix and
  * proposed split from ../shared/awa2; features synthesised from those attributes),
  * parsed by buildDataset like a user's download, then every catalogue method
- * trained on PS uncalibrated, and the embedding methods also with γ chosen on
- * held-out seen classes.
+ * trained on PS and evaluated uncalibrated and with γ chosen on held-out seen
+ * classes (one fit per method: calibration changes only γ).
  *   (a) calibrated stacking raises H for every embedding method;
- *   (b) the generative method's H beats every embedding method's H (every method
- *       in METHOD_NAMES that is not an embedding method counts as generative;
- *       skipped while there is none);
+ *   (b) the generative method's H beats every embedding method's H, each method at
+ *       its best protocol setting (the higher of its uncalibrated and calibrated H;
+ *       every method in METHOD_NAMES that is not an embedding method counts as
+ *       generative; skipped while there is none);
  *   (c) closed forms against references are tested elsewhere: ESZSL against its
  *       formula (methods/eszsl.test.ts), SAE's Sylvester solve against a Kronecker
  *       solve (methods/sae.test.ts, linalg.test.ts), the ranking losses against
  *       hand-computed values and float64 gradients (methods/bilinear.test.ts).
- * Small sizes and epochs keep it to about 1.5 minutes on the tfjs cpu backend, most
- * of it the CVAE; scripts/bench-methods.ts runs the same at larger sizes.
+ * Small sizes and epochs keep it to about 1.5 minutes on the tfjs cpu backend (3 on
+ * a busy 2-core machine), most of it the CVAE; scripts/bench-methods.ts runs the same at larger sizes.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,8 +35,9 @@ const TEST_OVERRIDES: Overrides = {
   ale: { epochs: 6 },
   sje: { epochs: 6 },
   // With 1,200 training images the CVAE needs small batches and a larger step to learn at all;
-  // z-scored attributes ('dataset') condition it better than the default L2 rows here.
-  cvae: { epochs: 40, batchSize: 32, learningRate: 3e-3, hiddenUnits: 128, latentDim: 16, beta: 0.1, syntheticPerClass: 60, classifierEpochs: 15, attributes: 'dataset' },
+  // z-scored attributes ('dataset') condition it better than the default L2 rows here. Its
+  // attribute noise, synthetic features per class and classifier step are the catalogue's.
+  cvae: { epochs: 40, batchSize: 32, learningRate: 3e-3, hiddenUnits: 128, latentDim: 16, beta: 0.1, classifierEpochs: 15, attributes: 'dataset' },
 };
 
 const generative = generativeMethods();
@@ -51,9 +53,9 @@ beforeAll(async () => {
   writeAwa2Release(dir, { imagesPerClass: 30, featureDim: 64, seed: 5, hidden: 64, classNoise: 0.9, imageNoise: 1 });
   ({ dataset } = await buildDataset(await filesFromPath(dir)));
   split = dataset.splits.find((s) => s.name === 'ps')!;
-  // Generative methods are run uncalibrated only, as they are published: a calibrated run
-  // trains the generator twice more, and the embedding side of (b) is already calibrated.
-  rows = await runEvidence(dataset, split, { backend: 'cpu', overrides: TEST_OVERRIDES, calibrate: (m) => EMBEDDING_METHODS.includes(m) });
+  // Every method is calibrated, the generative one too (calibrated stacking is part of the
+  // protocol for all of them), so (b) compares best H with best H.
+  rows = await runEvidence(dataset, split, { backend: 'cpu', overrides: TEST_OVERRIDES });
   console.log(`Evidence on a synthetic AwA2 text release (50 classes × 30 images × 64 dims, PS):\n${evidenceTable(rows)}`);
 }, 300_000);
 
@@ -99,13 +101,14 @@ describe('(a) calibrated stacking raises GZSL H', () => {
   });
 });
 
-// A KNOWN GAP, tracked in issue 4: the catalogue's CVAE does not yet lead GZSL on this data (H 32.6
-// here against 41.4 for calibrated SJE; 44.9 against 69.8 at the size of BENCHMARKS-methods.md),
-// after tuning its settings within reason. `test.fails` keeps the strict claim and records that it
-// does not hold today: the day the generative method leads, this test fails and must become a
-// plain test again.
+// Issue 4. Until the CVAE's decoder was trained on noisy attributes (GenerativeConfig.attributeNoise)
+// it memorised the 40 seen classes and placed the unseen ones badly: ZSL top-1 29.3 and H 32.6
+// here (32.9 calibrated) against 41.4 for calibrated SJE; 44.9 / 66.6 calibrated against 69.8 at
+// the size of `scripts/bench-methods.ts --size small`. With the noise and the catalogue's 300
+// synthetic features per unseen class it leads (ZSL 47.3, H 48.2 here); BENCHMARKS.md has the
+// larger run.
 describe('(b) the generative method leads GZSL', () => {
-  (generative.length === 0 ? test.skip : test.fails)(
+  (generative.length === 0 ? test.skip : test)(
     `generative H beats every embedding method's H${generative.length === 0 ? " — SKIPPED: no generative method (e.g. 'cvae') in METHOD_NAMES yet" : ''}`,
     () => {
       for (const g of generative) {

@@ -149,8 +149,13 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
       int('latentDim', 'Latent size', 'latent', 32, 1, 4096),
       int('hiddenUnits', 'Hidden units', 'hidden', 512, 1, 16_384),
       withGrid(float('beta', 'β (KL weight)', 'beta', 1, 0, 100), [0.1, 1]),
+      withGrid(
+        float('attributeNoise', 'Attribute noise', 'attribute-noise', 1.5, 0, 10, 'Noise on the attributes the generator learns from (× their RMS): keeps it from memorising the seen classes.'),
+        [0, 0.5, 1, 1.5, 2],
+      ),
       int('syntheticPerClass', 'Synthetic features per unseen class', 'synthetic', 300, 1, 100_000),
       int('classifierEpochs', 'Classifier epochs', 'classifier-epochs', 20, 1, 10_000),
+      float('classifierLearningRate', 'Classifier learning rate', 'classifier-lr', 1e-3, 1e-7, 10, 'Higher trusts the real seen features more: better with calibrated stacking, worse without.'),
       ATTRIBUTES,
     ],
   },

@@ -69,13 +69,20 @@ export class Cvae {
     });
   }
 
-  /** The CVAE loss of a batch of scaled features; `noiseSeed` seeds the reparameterisation. */
-  loss(x: tf.Tensor2D, a: tf.Tensor2D, beta: number, noiseSeed: number): CvaeLoss {
+  /**
+   * The CVAE loss of a batch of scaled features; `noiseSeed` seeds the
+   * reparameterisation. `attributeNoise` (an absolute standard deviation, with
+   * its own seed) perturbs the attributes the decoder is conditioned on: see
+   * GenerativeConfig.attributeNoise for why.
+   */
+  loss(x: tf.Tensor2D, a: tf.Tensor2D, beta: number, noiseSeed: number, attributeNoise?: { std: number; seed: number }): CvaeLoss {
     return tf.tidy(() => {
       const { mu, logVar } = this.encode(x, a);
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', noiseSeed);
       const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
-      const raw = this.decodeRaw(z, a);
+      // Only the decoder's condition is perturbed: the decoder is what generates from unseen attributes.
+      const condition = attributeNoise && attributeNoise.std > 0 ? (tf.add(a, tf.randomNormal(a.shape, 0, attributeNoise.std, 'float32', attributeNoise.seed)) as tf.Tensor2D) : a;
+      const raw = this.decodeRaw(z, condition);
       // BCE from logits, stably: softplus(l) − x·l.
       const perDim = this.shape.reconstruction === 'bce' ? tf.sub(tf.softplus(raw), tf.mul(x, raw)) : tf.square(tf.sub(tf.relu(raw), x));
       const reconstruction = tf.mean(tf.sum(perDim, 1)) as tf.Scalar;

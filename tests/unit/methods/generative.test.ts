@@ -57,6 +57,9 @@ describe('generative (CVAE + softmax)', () => {
     const a = await stepLosses(FAST, 6);
     expect(await stepLosses(FAST, 6)).toEqual(a);
     expect(await stepLosses({ ...FAST, seed: 2 }, 6)).not.toEqual(a);
+    // The attribute noise (on by default) is part of what replays, and it changes the training.
+    expect(FAST.attributeNoise).toBeGreaterThan(0);
+    expect(await stepLosses({ ...FAST, attributeNoise: 0 }, 6)).not.toEqual(a);
   });
 
   it('prepareClasses returns C × (D+1) prototypes, is deterministic and leaks no tensors', async () => {
@@ -142,6 +145,7 @@ describe('generative (CVAE + softmax)', () => {
   it('rejects a configuration it cannot train with', () => {
     expect(() => createGenerativeTrainer(small.view, { ...FAST, syntheticPerClass: 0 })).toThrow(/syntheticPerClass/);
     expect(() => createGenerativeTrainer(small.view, { ...FAST, beta: -1 })).toThrow(/β/);
+    expect(() => createGenerativeTrainer(small.view, { ...FAST, attributeNoise: -0.5 })).toThrow(/attribute noise/);
   });
 });
 
