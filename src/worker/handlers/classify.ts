@@ -1,0 +1,96 @@
+/**
+ * Request handlers that ask the current model about inputs: feature vectors,
+ * an image of the loaded dataset, pixels or a picture file embedded by the
+ * backbone, and the 2-D map of the model's embedding space.
+ * Must not import DOM or React code, nor host.ts (the host composes the handlers).
+ */
+import { findSplit, gatherRows } from '../../core/dataset.ts';
+import { ZslError } from '../../core/errors.ts';
+import { rankClasses } from '../../core/search.ts';
+import { datasetForMethod } from '../../core/run-method.ts';
+import { classifyFeatures } from '../../core/classify.ts';
+import { embedPicture } from '../../core/picture-dataset.ts';
+import { embeddingMap } from '../embedding-map.ts';
+import type { Handlers, HostContext } from '../host-context.ts';
+
+type ClassifyKind = 'classify-features' | 'classify-image' | 'classify-pixels' | 'classify-image-file' | 'embedding-map';
+
+export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
+  const { env, models, requireBackbone, requireDataset } = ctx;
+
+  /** Embeds pixels with the backbone and classifies them, refusing a model trained in another feature space. */
+  const classifyPixels = async (pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all', k: number) => {
+    const { model, frozen } = models.require();
+    const { model: net, spec } = await requireBackbone();
+    if (!frozen || frozen.featureSource.network !== spec.featureSourceNetwork) {
+      throw new ZslError(
+        `This model was trained on features from ${frozen?.featureSource.network ?? 'another source'}, but pictures are embedded by the ${spec.name} backbone (${spec.featureSourceNetwork}). ` +
+          'Train a model on the picture demo to classify drawings; to classify photos with an AwA2 model you need a matching ResNet-101 backbone, or features re-extracted from images.',
+      );
+    }
+    const features = await embedPicture(net, spec, pixels, width, height);
+    return classifyFeatures(model, frozen, features, scope, k);
+  };
+
+  return {
+    async 'classify-features'(request) {
+      const { model, frozen } = models.require();
+      if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
+      // The classes and their attributes exactly as the model was trained on them.
+      if (request.featureDim !== frozen.featureDim) {
+        throw new ZslError(`expected ${frozen.featureDim}-value feature vectors, got ${request.featureDim}.`);
+      }
+      const candidates = request.scope === 'unseen' ? frozen.unseenClasses : frozen.classNames.map((_, c) => c);
+      const seen = new Set(frozen.seenClasses);
+      const topK = await rankClasses(
+        model,
+        request.features,
+        request.featureDim,
+        candidates,
+        gatherRows(frozen.classAttributes, frozen.attributeNames.length, candidates),
+        {
+          k: request.k,
+          calibration:
+            request.scope === 'all' && frozen.gamma !== 0 ? { gamma: frozen.gamma, seenMask: candidates.map((c) => seen.has(c)) } : undefined,
+        },
+      );
+      return { topK, k: request.k, classNames: frozen.classNames };
+    },
+    async 'classify-image'(request) {
+      const data = requireDataset();
+      const { model, frozen } = models.require();
+      if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
+      if (frozen.featureDim !== data.featureDim || frozen.featureSource.network !== data.featureSource.network) {
+        throw new ZslError(
+          `This model expects ${frozen.featureDim}-value features from ${frozen.featureSource.network}; the loaded dataset has ${data.featureDim}-value features from ${data.featureSource.network}.`,
+        );
+      }
+      const index = request.imageIndex;
+      if (!Number.isInteger(index) || index < 0 || index >= data.numSamples) {
+        throw new ZslError(`there is no image ${index + 1}; the dataset has ${data.numSamples}.`, { variable: 'image' });
+      }
+      const features = data.features.slice(index * data.featureDim, (index + 1) * data.featureDim);
+      const result = await classifyFeatures(model, frozen, features, request.scope, request.k);
+      return { ...result, trueClass: data.classNames[data.labels[index]!]!, imageIndex: index };
+    },
+    async 'classify-pixels'(request) {
+      return classifyPixels(request.pixels, request.width, request.height, request.scope, request.k);
+    },
+    async 'classify-image-file'(request) {
+      if (!env.decodeImage) throw new ZslError('Images cannot be decoded here.');
+      if (request.file.size > 50e6) throw new ZslError(`is ${(request.file.size / 1e6).toFixed(0)} MB; expected a picture under 50 MB.`, { file: request.file.name });
+      const image = await env.decodeImage(request.file).catch(() => {
+        throw new ZslError('could not be decoded; expected a JPEG, PNG or WebP picture.', { file: request.file.name });
+      });
+      return classifyPixels(image.pixels, image.width, image.height, request.scope, request.k);
+    },
+    async 'embedding-map'(request) {
+      const data = requireDataset();
+      const { model, run } = models.require();
+      if (!run || run.datasetId !== data.id) throw new ZslError('The embedding map needs the dataset this model was trained on: load it first.');
+      const methodData = datasetForMethod(data, run.config);
+      const points = await embeddingMap(model, methodData, findSplit(methodData, run.split), request.maxImages);
+      return { points, method: run.method };
+    },
+  };
+}
