@@ -17,7 +17,8 @@
  *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,accuracy-time,torch]
  *       [--steps 3]                      timed steps of the Node training bench
  *       [--browser-steps 2] [--methods seed,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
- *       [--accuracy-scale 1] [--out FILE]
+ *       [--accuracy-scale 1] [--install-references] [--out FILE]
+ * --install-references: apt-get install python3-pandas python3-torch first (root, Debian).
  *
  * With the defaults it takes roughly 15–25 minutes on 2 CPU cores (the parse bench's
  * first run also generates a 688 MB file into the temp folder).
@@ -294,6 +295,18 @@ function versions(): string[] {
     `- Node ${process.version}, tfjs ${pkg('@tensorflow/tfjs')} (webgpu ${pkg('@tensorflow/tfjs-backend-webgpu')}, wasm ${pkg('@tensorflow/tfjs-backend-wasm')}), Vite ${pkg('vite')}, Playwright ${pkg('playwright')}, Chromium ${chromium || 'not found'}`,
     `- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
   ];
+}
+
+// A fresh machine after `npm install`: the browser parts need Debian's chromium, WebGPU under
+// Node needs lavapipe (the same script npm test runs). The Python references are optional.
+const deps = spawnSync('bash', ['scripts/ensure-system-deps.sh'], { cwd: root, stdio: 'inherit' });
+if (deps.status !== 0) {
+  console.error('The benchmarks need the system packages above; nothing was measured.');
+  process.exit(1);
+}
+if (args.includes('--install-references')) {
+  const apt = spawnSync('bash', ['-c', 'apt-get install -y -qq python3-pandas python3-torch >/dev/null'], { stdio: 'inherit' });
+  if (apt.status !== 0) console.log('Could not install python3-pandas and python3-torch (needs root and Debian); their rows will be skipped.');
 }
 
 const started = performance.now();
