@@ -269,11 +269,12 @@ async function responsiveness(browser: Browser, outDir: string, backend: Backend
       const w = window as unknown as { __obs: { frames: number[]; chart: number[]; heap: number | null; running: boolean } };
       const obs: typeof w.__obs = { frames: [], chart: [], heap: null, running: true };
       w.__obs = obs;
-      // Each frame reads the chart's data-points: a change is a chart update that reached the screen.
-      let points = document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points') ?? null;
+      // Each frame reads the last step the chart shows: a change is a chart update that reached the
+      // screen. (Not its point count: downsampling caps that on long runs while the line still moves.)
+      let points = document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-last-step') ?? null;
       const frame = (t: number) => {
         obs.frames.push(t);
-        const now = document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-points') ?? null;
+        const now = document.querySelector('[data-testid="loss-chart"]')?.getAttribute('data-last-step') ?? null;
         if (now !== points) (obs.chart.push(t), (points = now));
         if (obs.running) requestAnimationFrame(frame);
       };
