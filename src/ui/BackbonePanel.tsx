@@ -2,7 +2,7 @@
 import { useRef } from 'react';
 import { BackboneUrlForm } from './BackboneUrlForm.tsx';
 import { useAppState, useController } from './context.ts';
-import { filesFromList } from './dropped-files.ts';
+import { FileInput } from './FileInput.tsx';
 import { bytes } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import type { BackboneDownload } from './store.ts';
@@ -41,17 +41,7 @@ export function BackbonePanel() {
             Back to the picture-world backbone
           </button>
         )}
-        <input
-          ref={input}
-          type="file"
-          multiple
-          hidden
-          data-testid="backbone-input"
-          onChange={(e) => {
-            void controller.loadBackboneFiles(filesFromList(e.target.files));
-            e.target.value = '';
-          }}
-        />
+        <FileInput ref={input} multiple hidden data-testid="backbone-input" onFiles={(files) => void controller.loadBackboneFiles(files)} />
       </div>
       <BackboneUrlForm />
       {download && <DownloadProgress download={download} onCancel={() => controller.cancelBackboneDownload()} />}

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Classification } from '../core/classify.ts';
 import { useController } from './context.ts';
+import { FileInput } from './FileInput.tsx';
 
 const COLOURS: Record<string, string> = { red: '#d62828', green: '#2a9d3a', blue: '#1f5fd6', yellow: '#f2c12e', purple: '#8e44ad', grey: '#777' };
 const SIZE = 224;
@@ -115,15 +116,10 @@ export function DrawingPad({ scope, onResult }: { scope: 'unseen' | 'all'; onRes
         <Webcam scope={scope} onResult={onResult} />
         <label className="hint">
           …or pick a picture (or paste one):{' '}
-          <input
-            type="file"
+          <FileInput
             accept="image/png,image/jpeg,image/webp"
             data-testid="picture-input"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) void controller.classifyImageFile(file, scope).then(onResult);
-              e.target.value = '';
-            }}
+            onFiles={([picked]) => picked && void controller.classifyImageFile(picked.file, scope).then(onResult)}
           />
         </label>
       </div>

@@ -1,7 +1,8 @@
 /** Where a user drops, or picks, a folder, files or a zip of the AwA2 or xlsa17 release. */
 import { useRef, useState, type DragEvent } from 'react';
 import { useAppState, useController } from './context.ts';
-import { filesFromDataTransfer, filesFromList } from './dropped-files.ts';
+import { filesFromDataTransfer } from './dropped-files.ts';
+import { FileInput } from './FileInput.tsx';
 
 export function DropZone() {
   const controller = useController();
@@ -40,28 +41,8 @@ export function DropZone() {
           Choose files or a zip…
         </button>
       </div>
-      <input
-        ref={folderInput}
-        type="file"
-        hidden
-        data-testid="folder-input"
-        {...{ webkitdirectory: '' }}
-        onChange={(e) => {
-          void controller.describeFiles(filesFromList(e.target.files));
-          e.target.value = '';
-        }}
-      />
-      <input
-        ref={filesInput}
-        type="file"
-        hidden
-        multiple
-        data-testid="files-input"
-        onChange={(e) => {
-          void controller.describeFiles(filesFromList(e.target.files));
-          e.target.value = '';
-        }}
-      />
+      <FileInput ref={folderInput} directory hidden data-testid="folder-input" onFiles={(files) => void controller.describeFiles(files)} />
+      <FileInput ref={filesInput} multiple hidden data-testid="files-input" onFiles={(files) => void controller.describeFiles(files)} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { useAppState, useController } from './context.ts';
 import { download } from './download.ts';
 import { runsToCsv, runsToJson } from './export-files.ts';
+import { FileInput } from './FileInput.tsx';
 
 export function ResultsToolbar() {
   const runs = useAppState((s) => s.runs);
@@ -19,17 +20,12 @@ export function ResultsToolbar() {
       <button type="button" data-testid="import-model" disabled={busy} onClick={() => input.current?.click()}>
         Import a model…
       </button>
-      <input
+      <FileInput
         ref={input}
-        type="file"
         accept=".json,application/json"
         hidden
         data-testid="import-model-input"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) void controller.importModel(file);
-          e.target.value = '';
-        }}
+        onFiles={([picked]) => picked && void controller.importModel(picked.file)}
       />
       <button type="button" disabled={runs.length === 0} onClick={() => download(new Blob([runsToCsv(runs)], { type: 'text/csv' }), 'zero-shot-studio-runs.csv')}>
         Metrics CSV
