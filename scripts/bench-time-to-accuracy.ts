@@ -9,7 +9,8 @@
  * proposed split's 40 seen / 10 unseen classes, AwA2's image count per class) with
  * features synthesised from the attributes (src/core/synthetic-features.ts, the
  * generator of the accuracy evidence). 20 % of every seen class is held out as
- * test-seen, as in PS. At --scale 1 --dim 2048 it has AwA2's shapes.
+ * test-seen (splitFromClasses, the app's rule for class-list splits). At --scale 1
+ * --dim 2048 it has AwA2's shapes.
  *
  * The measure: u, the per-class accuracy on unseen test images with all 50 classes
  * as candidates, uncalibrated: the seed's own evaluation, made per class. Every
@@ -40,7 +41,8 @@ import { evaluateModel } from '../src/core/evaluate.ts';
 import { defaultConfig, epochsOf, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import type { ZslModel } from '../src/core/methods/types.ts';
-import { createRng } from '../src/core/rng.ts';
+import { splitFromClasses } from '../src/core/io/build-splits.ts';
+import { parseNameList, resolveClasses } from '../src/core/io/text-lists.ts';
 import { datasetForMethod } from '../src/core/run-method.ts';
 import { zscoreColumns } from '../src/core/semantic.ts';
 import { AWA2_IMAGES_PER_CLASS, scaleCounts, synthesiseFeatures } from '../src/core/synthetic-features.ts';
@@ -85,37 +87,11 @@ function buildData(): { dataset: ZslDataset; split: Split } {
   const { features, labels } = synthesiseFeatures({
     classAttributes, numClasses, numAttributes, imagesPerClass: counts, featureDim, seed: 5, hidden: 64, classNoise: 0.9, imageNoise: 1,
   });
-  const names = (file: string) => readFileSync(path.join(SHARED_AWA2, file), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
-  const unseen = names('testclasses-proposed.txt').map((n) => side.classNames.indexOf(n));
-  const seen = names('trainvalclasses-proposed.txt').map((n) => side.classNames.indexOf(n));
-  if ([...seen, ...unseen].includes(-1)) throw new Error('the proposed split names a class missing from classes.txt');
-  const rng = createRng(seed);
-  const train: number[] = [];
-  const testSeen: number[] = [];
-  const testUnseen: number[] = [];
-  const unseenSet = new Set(unseen);
-  let first = 0;
-  counts.forEach((count, c) => {
-    const images = Array.from({ length: count }, (_, k) => first + k);
-    first += count;
-    if (unseenSet.has(c)) return void testUnseen.push(...images);
-    for (let i = images.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.next() * (i + 1));
-      [images[i], images[j]] = [images[j]!, images[i]!];
-    }
-    const held = Math.round(count * 0.2);
-    testSeen.push(...images.slice(0, held));
-    train.push(...images.slice(held));
-  });
-  const split: Split = {
-    name: 'ps',
-    description: 'proposed split, 20 % of each seen class held out',
-    seenClasses: seen,
-    unseenClasses: unseen,
-    trainIndices: Int32Array.from(train).sort(),
-    testSeenIndices: Int32Array.from(testSeen).sort(),
-    testUnseenIndices: Int32Array.from(testUnseen),
-  };
+  // The proposed split's class lists, read and resolved by the app's own parsers; 20 % of each
+  // seen class held out as test-seen, as the app does for class-list splits.
+  const classes = (file: string) =>
+    resolveClasses(parseNameList(readFileSync(path.join(SHARED_AWA2, file)), file), side.classNames, file);
+  const split = splitFromClasses('ps', 'proposed split', classes('trainvalclasses-proposed.txt'), classes('testclasses-proposed.txt'), labels);
   const dataset = createDataset({
     id: 'bench-time-to-accuracy',
     name: 'synthetic AwA2 (real class side)',
