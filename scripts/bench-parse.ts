@@ -25,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFile } from '../src/cli/node-files.ts';
 import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/feature-parser.ts';
-import { parseFeatureFileInWorkers } from './feature-parse-workers.ts';
+import { parseFeatureFileInWorkers } from '../src/cli/feature-workers.ts';
 
 interface PhaseResult {
   seconds: number;

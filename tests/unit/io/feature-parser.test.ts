@@ -337,9 +337,9 @@ describe('caller-supplied output', () => {
   });
 });
 
-describe('Node worker_threads host (scripts/feature-parse-workers.ts)', () => {
+describe('Node worker_threads host (src/cli/feature-workers.ts)', () => {
   it('parses a file on disk in workers exactly as on one thread, errors included', async () => {
-    const { parseFeatureFileInWorkers } = await import('../../../scripts/feature-parse-workers.ts');
+    const { parseFeatureFileInWorkers } = await import('../../../src/cli/feature-workers.ts');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zsl-parse-'));
     try {
       const rng = createRng(9);

@@ -1,18 +1,21 @@
 /**
  * Node host for the shared-output parallel feature parse (src/core/io/parallel-parse.ts):
- * worker_threads (scripts/feature-part-worker.ts) that read their own byte range of
+ * worker_threads (src/cli/feature-part-worker.ts) that read their own byte range of
  * the file and write rows straight into one SharedArrayBuffer-backed Float32Array.
  * The worker code is bundled to plain JavaScript with esbuild (which tsx itself
  * depends on), so a worker starts in tens of milliseconds instead of loading tsx;
- * without esbuild, workers load tsx. Node only: not part of the app bundle.
+ * without esbuild, workers load tsx. Node only: the command line's, never the app's.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FeatureParseError, type FeatureMatrix } from '../src/core/io/feature-parser.ts';
-import { parseFeatureFileParallel, type ParallelParseOptions, type PartResult, type PartTask } from '../src/core/io/parallel-parse.ts';
+import { FeatureParseError, type FeatureMatrix } from '../core/io/feature-parser.ts';
+import { parseFeatureFileParallel, type ParallelParseOptions, type PartResult, type PartTask } from '../core/io/parallel-parse.ts';
+import { streamFeatureFile, type FeatureFileParser } from '../core/io/build-dataset.ts';
 import type { PartReply, PartRequest, WorkerSetup } from './feature-part-worker.ts';
+import { diskPath } from './node-files.ts';
 
 export interface WorkerParseOptions
   extends Pick<ParallelParseOptions, 'rows' | 'columns' | 'onFallback' | 'onProgress' | 'chunkBytes' | 'minPartBytes' | 'signal' | 'allocate'> {
@@ -101,4 +104,33 @@ export async function parseFeatureFileInWorkers(filePath: string, options: Worke
     await Promise.all(workers.map((w) => w.terminate()));
     closeSync(fd);
   }
+}
+
+/** Threads for a parse: one per CPU the process may use, at most 8 (past that the disk is the limit). */
+export function parseThreads(): number {
+  return Math.max(1, Math.min(8, os.availableParallelism()));
+}
+
+/**
+ * The command line's feature-file parse: a file on disk is parsed by `threads`
+ * worker_threads into one SharedArrayBuffer; a zip entry, or one thread, streams.
+ */
+export function parallelFeatureParser(threads = parseThreads()): FeatureFileParser {
+  return async (file, options) => {
+    const where = diskPath(file);
+    if (!where || threads < 2) {
+      options.onNote?.(where ? 'one thread (one CPU)' : 'one thread (the file is read from an archive)');
+      return streamFeatureFile(file, options);
+    }
+    options.onNote?.(`${threads} threads`);
+    return parseFeatureFileInWorkers(where, {
+      rows: options.rows,
+      workers: threads,
+      file: options.file,
+      ...(options.columns !== undefined ? { columns: options.columns } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onFallback: (reason) => options.onNote?.(reason),
+    });
+  };
 }
