@@ -40,7 +40,7 @@ export function featureRows(cols: number, style: TokenStyle, seed = 12345): () =
       const u = rand();
       // A few exact zeros and a tail of tiny activations (half of them printed with an exponent).
       if (u < 0.03) v = 0;
-      else if (u < 0.15) v *= 10 ** (-1 - 6 * rand());
+      else if (u < 0.3) v *= 10 ** (-1 - 5 * rand());
       parts[c] = formatG(v);
     }
     return parts.join(' ');

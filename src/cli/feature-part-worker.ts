@@ -1,42 +1,25 @@
 /**
- * Worker side of the Node host for the shared-output parallel feature parse (see
- * src/cli/feature-workers.ts): runs PartTasks from src/core/io/parallel-parse.ts,
- * reading its own byte range with fs.readSync at a position (one reused buffer) and
- * writing rows straight into the SharedArrayBuffer it is given. The host bundles
- * this file with esbuild and starts it as an eval worker (or loads it through tsx).
- * Node only: the command line's, never the app's.
+ * Worker side of the command line's parallel feature parse (see src/cli/feature-workers.ts):
+ * answers PartRequests (src/core/io/features/part-pool.ts), reading its own byte range
+ * with fs.readSync at a position and writing rows straight into the SharedArrayBuffer
+ * it is given. The host bundles this file with esbuild and starts it as an eval
+ * worker (or loads it through tsx). Node only: the command line's, never the app's.
  */
 import { openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FeatureParseError } from '../core/io/feature-parser.ts';
-import { runFeaturePart, type PartResult, type PartTask } from '../core/io/parallel-parse.ts';
+import { answerPart, type PartRequest } from '../core/io/features/part-pool.ts';
 
 export interface WorkerSetup {
   zslFeaturePartWorker: true;
   path: string;
 }
 
-export type PartReply =
-  | { id: number; ok: true; result: PartResult }
-  | { id: number; ok: false; feature?: { detail: string; location: FeatureParseError['location'] }; message: string };
-
-export type PartRequest = { id: number; task: PartTask; output: Float32Array };
-
 const setup = workerData as WorkerSetup | null;
 if (parentPort && setup?.zslFeaturePartWorker) {
   const port = parentPort;
   const fd = openSync(setup.path, 'r');
   const read = (into: Uint8Array, position: number) => readSync(fd, into, 0, into.length, position);
-  port.on('message', ({ id, task, output }: PartRequest) => {
-    runFeaturePart(task, output, read).then(
-      (result) => port.postMessage({ id, ok: true, result } satisfies PartReply),
-      (error: unknown) =>
-        port.postMessage({
-          id,
-          ok: false,
-          message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-          ...(error instanceof FeatureParseError ? { feature: { detail: error.detail, location: error.location } } : {}),
-        } satisfies PartReply),
-    );
+  port.on('message', (request: PartRequest) => {
+    void answerPart(request, read).then((reply) => port.postMessage(reply));
   });
 }
