@@ -4,7 +4,8 @@
  * downsampled copy is published, so long runs stay smooth.
  */
 import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
-import type { Progress, StepPoint } from '../core/training/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
+import type { StepPoint } from '../core/training/train-loop.ts';
 import type {
   BackboneInfo,
   BackendChoice,

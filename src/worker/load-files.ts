@@ -10,7 +10,7 @@ import { splitFromClasses } from '../core/io/build-splits.ts';
 import { IMAGE_PATTERN, looksLikeImageFolder } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
-import type { Progress } from '../core/training/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
 import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
 
 /** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */

@@ -13,7 +13,8 @@ import type { BackboneDraft } from '../core/backbones/backbone.ts';
 export type { MapPoint };
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
 import type { EpochReport, EpochTestPoint, RunSummary } from '../core/training/train-and-evaluate.ts';
-import type { Progress, StepPoint } from '../core/training/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
+import type { StepPoint } from '../core/training/train-loop.ts';
 
 export type { BackendChoice, BackendName };
 /** The backend in use, and why faster ones were passed over (e.g. "WebGPU unavailable: no adapter."). */

@@ -9,7 +9,7 @@ import type { BackboneSpec } from '../../src/core/backbones/backbone.ts';
 import { CancelledError, ZslError } from '../../src/core/errors.ts';
 import type { ImageFolder } from '../../src/core/io/image-folder.ts';
 import { fromBytes, type SourceFile } from '../../src/core/io/source-file.ts';
-import type { Progress } from '../../src/core/training/train-loop.ts';
+import type { Progress } from '../../src/core/progress.ts';
 import { contiguous, type ExtractionStore } from '../../src/worker/stores/extraction-store.ts';
 import { fakeExtractionStore as fakeStore } from './helpers/fake-extraction-store.ts';
 import { extractImageFolder, extractionKey } from '../../src/core/io/image-folder-features.ts';

@@ -21,6 +21,7 @@ import {
   valuesMissingFromSeen,
 } from './picture-world.ts';
 import { createRng, shuffled } from '../compute/rng.ts';
+import type { PhaseProgress } from '../progress.ts';
 
 export const PICTURE_SPLIT = 'pictures';
 
@@ -38,7 +39,7 @@ export interface PictureDatasetOptions {
   renderSize?: number;
   /** Pictures embedded per batch. */
   batchSize?: number;
-  onProgress?: (progress: { phase: string; fraction: number }) => void;
+  onProgress?: (progress: PhaseProgress) => void;
   signal?: AbortSignal;
 }
 

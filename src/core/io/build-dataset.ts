@@ -16,11 +16,9 @@ import { DEFAULT_SEMANTIC, readClassSide, type ClassSide, type SemanticOptions, 
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
 import { expandZips } from './zip.ts';
+import type { PhaseProgress } from '../progress.ts';
 
-export interface BuildProgress {
-  phase: string;
-  /** Overall, 0…1. */
-  fraction: number;
+export interface BuildProgress extends PhaseProgress {
   bytesDone?: number;
   bytesTotal?: number;
 }

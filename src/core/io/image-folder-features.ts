@@ -14,7 +14,7 @@ import { splitFromClasses } from './build-splits.ts';
 import type { ImageFolder } from './image-folder.ts';
 import type { SourceFile } from './source-file.ts';
 import { normaliseAttributes } from '../data/semantic.ts';
-import type { Progress } from '../training/train-loop.ts';
+import type { Progress } from '../progress.ts';
 import type { SemanticOptions } from './read-semantics.ts';
 
 /** Where an extraction keeps its finished batches (the worker's extraction store implements it in IndexedDB). */

@@ -8,7 +8,7 @@ import type { ZslDataset } from '../../core/data/dataset.ts';
 import { generateDemoDataset } from '../../core/demos/demo-dataset.ts';
 import { CancelledError, isCancelled, toUserMessage, ZslError } from '../../core/errors.ts';
 import type { SourceFile } from '../../core/io/source-file.ts';
-import type { Progress } from '../../core/training/train-loop.ts';
+import type { PhaseProgress, Progress } from '../../core/progress.ts';
 import { looksLikeImageFolder, readImageFolder } from '../../core/io/image-folder.ts';
 import { recogniseLayout } from '../../core/io/layout.ts';
 import { embedPicture, generatePictureDataset } from '../../core/demos/picture-dataset.ts';
@@ -134,7 +134,7 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
       return null;
     },
     async 'load-picture-demo'(request, job) {
-      const progress = (p: { phase: string; fraction: number }) => env.post({ kind: 'progress', id: request.id, progress: { ...p, etaSeconds: null } });
+      const progress = (p: PhaseProgress) => env.post({ kind: 'progress', id: request.id, progress: { ...p, etaSeconds: null } });
       progress({ phase: 'Loading the picture backbone', fraction: 0 });
       await ensureBackend();
       // The picture demo is drawn for its own backbone: switch back to it if another was in use.
