@@ -41,7 +41,7 @@ import { evaluateModel } from '../src/core/evaluation/evaluate.ts';
 import { defaultConfig, epochsOf, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import type { ZslModel } from '../src/core/methods/types.ts';
-import { splitFromClasses } from '../src/core/io/build-splits.ts';
+import { splitFromClasses } from '../src/core/data/holdout-split.ts';
 import { parseNameList, resolveClasses } from '../src/core/io/text-lists.ts';
 import { datasetForMethod } from '../src/core/training/train-and-evaluate.ts';
 import { zscoreColumns } from '../src/core/data/semantic.ts';

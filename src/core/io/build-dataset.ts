@@ -7,7 +7,8 @@
  */
 import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
-import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
+import { splitFromClasses } from '../data/holdout-split.ts';
+import { assertDisjoint, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
 import { parseFeatureBytes, parseFeatureStream } from './features/feature-parser.ts';
 import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { getVariable, readMat5, type MatFile } from './mat5.ts';

@@ -10,7 +10,7 @@
 import type { BackboneSpec } from '../backbones/backbone.ts';
 import { createDataset, type ZslDataset } from '../data/dataset.ts';
 import { isCancelled, throwIfAborted, ZslError } from '../errors.ts';
-import { splitFromClasses } from './build-splits.ts';
+import { splitFromClasses } from '../data/holdout-split.ts';
 import type { ImageFolder } from './image-folder.ts';
 import type { SourceFile } from './source-file.ts';
 import { normaliseAttributes } from '../data/semantic.ts';

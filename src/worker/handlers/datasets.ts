@@ -14,7 +14,8 @@ import { recogniseLayout } from '../../core/io/layout.ts';
 import { embedPicture, generatePictureDataset } from '../../core/demos/picture-dataset.ts';
 import type { DatasetStore, Handlers, HostContext } from '../host-context.ts';
 import { extractImageFolder, extractionKey, resumeText } from '../../core/io/image-folder-features.ts';
-import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from '../load-files.ts';
+import { withCustomSplit } from '../../core/data/holdout-split.ts';
+import { loadFiles, stageFiles, toSourceFiles } from '../load-files.ts';
 import type { StagedFiles, StoredDatasets } from '../protocol.ts';
 
 type DatasetKind =
