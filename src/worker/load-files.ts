@@ -6,7 +6,7 @@
 import type { ZslDataset } from '../core/data/dataset.ts';
 import { ZslError } from '../core/errors.ts';
 import { buildDataset, describeFiles } from '../core/io/build-dataset.ts';
-import { IMAGE_PATTERN, looksLikeImageFolder } from '../core/io/image-folder.ts';
+import { dropKind, IMAGE_PATTERN } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/progress.ts';
@@ -29,7 +29,7 @@ export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => {
 
 export async function stageFiles(files: DroppedFile[], token: number, signal: AbortSignal) {
   const { files: expanded, layout } = await describeFiles(toSourceFiles(files), signal);
-  if (layout.layout === 'unknown' && looksLikeImageFolder(expanded)) {
+  if (dropKind(expanded, layout) === 'image-folder') {
     const pictures = expanded.filter((f) => IMAGE_PATTERN.test(f.name)).length;
     const staged: StagedFiles = {
       token,

@@ -9,8 +9,7 @@ import { generateDemoDataset } from '../../core/demos/demo-dataset.ts';
 import { CancelledError, isCancelled, toUserMessage, ZslError } from '../../core/errors.ts';
 import type { SourceFile } from '../../core/io/source-file.ts';
 import type { PhaseProgress, Progress } from '../../core/progress.ts';
-import { looksLikeImageFolder, readImageFolder } from '../../core/io/image-folder.ts';
-import { recogniseLayout } from '../../core/io/layout.ts';
+import { dropKind, readImageFolder } from '../../core/io/image-folder.ts';
 import { embedPicture, generatePictureDataset } from '../../core/demos/picture-dataset.ts';
 import type { DatasetStore, Handlers, HostContext } from '../host-context.ts';
 import { extractImageFolder, extractionKey, resumeText } from '../../core/io/image-folder-features.ts';
@@ -85,7 +84,7 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
     async 'load-files'(request, job) {
       const files = ctx.staged && ctx.staged.token === request.token ? ctx.staged.files : toSourceFiles(request.files);
       const progress = (p: Progress) => env.post({ kind: 'progress', id: request.id, progress: p });
-      if (looksLikeImageFolder(files) && recogniseLayout(files).layout === 'unknown') {
+      if (dropKind(files) === 'image-folder') {
         // Pictures in class folders: embed them with the backbone, then it is a dataset like any other.
         await ensureBackend();
         const folder = await readImageFolder(files, job.cancel.signal);
