@@ -45,14 +45,18 @@ def picture(width, height):
 
 def random_conv_bn(rng, cin, cout, k, bias):
     std = np.sqrt(2.0 / (cin * k * k))
+    # A quarter of the channels with a tiny variance, where the layouts' batch-norm epsilons (1.001e-5,
+    # 1e-5) differ visibly; their gamma is as small, so activations keep their scale through the layers.
+    tiny = np.arange(cout) % 4 == 0
+    var = np.where(tiny, rng.uniform(2e-6, 2e-5, cout), rng.uniform(0.3, 2.0, cout))
+    gamma = rng.uniform(0.5, 1.5, cout) * np.where(tiny, np.sqrt(var), 1.0)
     return {
         'w': rng.normal(0, std, (cout, cin, k, k)),  # torch layout, float64
         'b': rng.normal(0, 0.1, cout) if bias else None,
-        'gamma': rng.uniform(0.5, 1.5, cout),
+        'gamma': gamma,
         'beta': rng.normal(0, 0.2, cout),
         'mean': rng.normal(0, 0.3, cout),
-        # Some channels with a tiny variance, where the layouts' batch-norm epsilons (1.001e-5, 1e-5) differ visibly.
-        'var': np.where(np.arange(cout) % 4 == 0, rng.uniform(2e-6, 2e-5, cout), rng.uniform(0.3, 2.0, cout)),
+        'var': var,
     }
 
 
