@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ESZSL_DEFAULTS, fitEszsl, type ClosedFormProgress, type EszslConfig } from '../src/core/methods/eszsl.ts';
 import { fitSae, SAE_DEFAULTS } from '../src/core/methods/sae.ts';
-import { createRng } from '../src/core/rng.ts';
-import type { TrainingView } from '../src/core/training-view.ts';
+import { createRng } from '../src/core/compute/rng.ts';
+import type { TrainingView } from '../src/core/data/training-view.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {

@@ -3,7 +3,7 @@
  * Each method's flags come from its settings table in the catalog.
  * Pure TypeScript (tested in Node); no tfjs, no file system.
  */
-import { BACKEND_ORDER, type BackendChoice } from '../core/backend-names.ts';
+import { BACKEND_ORDER, type BackendChoice } from '../core/compute/backend-names.ts';
 import {
   defaultConfig,
   METHOD_INFO,

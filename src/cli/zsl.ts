@@ -2,15 +2,15 @@
  * `npm run zsl -- <command>`: the same core as the app, under Node.
  * Failures print one sentence and exit non-zero; never a stack trace.
  */
-import { selectBackend } from '../core/backend.ts';
-import { describeDataset, findSplit, type ZslDataset } from '../core/dataset.ts';
-import { generateDemoDataset } from '../core/demo-dataset.ts';
+import { selectBackend } from '../core/compute/backend.ts';
+import { describeDataset, findSplit, type ZslDataset } from '../core/data/dataset.ts';
+import { generateDemoDataset } from '../core/demos/demo-dataset.ts';
 import { readFile, writeFile } from 'node:fs/promises';
-import { classifyFeatures } from '../core/classify.ts';
+import { classifyFeatures } from '../core/inference/classify.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
-import { FrozenModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../core/inference/frozen-model.ts';
 import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
-import { freezeRun, trainAndEvaluate } from '../core/run-method.ts';
+import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes, setRequestedBackend } from './node-backends.ts';
 import { filesFromPath } from './node-files.ts';

@@ -3,14 +3,14 @@
  * page can show what was found and what is missing), then parse with progress in
  * MB/s and time left. Also builds custom splits. No DOM beyond File, no React.
  */
-import type { ZslDataset } from '../core/dataset.ts';
+import type { ZslDataset } from '../core/data/dataset.ts';
 import { ZslError } from '../core/errors.ts';
 import { buildDataset, describeFiles } from '../core/io/build-dataset.ts';
 import { splitFromClasses } from '../core/io/build-splits.ts';
 import { IMAGE_PATTERN, looksLikeImageFolder } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
-import type { Progress } from '../core/train-loop.ts';
+import type { Progress } from '../core/training/train-loop.ts';
 import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
 
 /** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */

@@ -11,7 +11,7 @@ import {
   preprocess,
   preprocessBatch,
   type BackboneSpec,
-} from '../../src/core/backbone.ts';
+} from '../../src/core/backbones/backbone.ts';
 import { ZslError } from '../../src/core/errors.ts';
 
 beforeAll(async () => {

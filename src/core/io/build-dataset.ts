@@ -5,10 +5,10 @@
  * `inspectFiles` answers the same questions (sizes, counts, splits) without parsing
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
-import { createDataset, type Split, type ZslDataset } from '../dataset.ts';
+import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
 import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
-import { parseFeatureBytes, parseFeatureStream } from './feature-parser.ts';
+import { parseFeatureBytes, parseFeatureStream } from './features/feature-parser.ts';
 import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
 import { matIndices, matToFloat32 } from './mat5-values.ts';

@@ -6,9 +6,9 @@
  * Only labels are needed, so inspect can use it without parsing features.
  * Pure TypeScript: no DOM, no Node modules.
  */
-import type { Split } from '../dataset.ts';
+import type { Split } from '../data/dataset.ts';
 import { ZslError } from '../errors.ts';
-import { createRng, shuffled } from '../rng.ts';
+import { createRng, shuffled } from '../compute/rng.ts';
 
 export const DEFAULT_HOLDOUT = 0.2;
 export const HOLDOUT_SEED = 20_240_101;

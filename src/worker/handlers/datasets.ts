@@ -4,16 +4,16 @@
  * extraction), the datasets stored between visits, and a custom split.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
-import type { ZslDataset } from '../../core/dataset.ts';
-import { generateDemoDataset } from '../../core/demo-dataset.ts';
+import type { ZslDataset } from '../../core/data/dataset.ts';
+import { generateDemoDataset } from '../../core/demos/demo-dataset.ts';
 import { CancelledError, isCancelled, toUserMessage, ZslError } from '../../core/errors.ts';
 import type { SourceFile } from '../../core/io/source-file.ts';
-import type { Progress } from '../../core/train-loop.ts';
+import type { Progress } from '../../core/training/train-loop.ts';
 import { looksLikeImageFolder, readImageFolder } from '../../core/io/image-folder.ts';
 import { recogniseLayout } from '../../core/io/layout.ts';
-import { embedPicture, generatePictureDataset } from '../../core/picture-dataset.ts';
+import { embedPicture, generatePictureDataset } from '../../core/demos/picture-dataset.ts';
 import type { DatasetStore, Handlers, HostContext } from '../host-context.ts';
-import { extractImageFolder, extractionKey, resumeText } from '../image-folder-job.ts';
+import { extractImageFolder, extractionKey, resumeText } from '../../core/io/image-folder-features.ts';
 import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from '../load-files.ts';
 import type { StagedFiles, StoredDatasets } from '../protocol.ts';
 
