@@ -5,18 +5,14 @@
  */
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExtractionStore } from '../worker/extraction-store.ts';
+import type { FeatureBatchStore } from '../core/io/image-folder-features.ts';
 
-export function nodeExtractionStore(folder: string): ExtractionStore {
+export function nodeExtractionStore(folder: string): FeatureBatchStore & { clear(): Promise<void> } {
   const meta = path.join(folder, 'job.json');
   const data = path.join(folder, 'features.f32');
   const kept = async (): Promise<{ job: string; rows: number; dim: number } | null> =>
     JSON.parse(await readFile(meta, 'utf8').catch(() => 'null')) as { job: string; rows: number; dim: number } | null;
-  const store: ExtractionStore = {
-    async count(job) {
-      const k = await kept();
-      return k?.job === job ? k.rows : 0;
-    },
+  const store: FeatureBatchStore & { clear(): Promise<void> } = {
     async read(job) {
       const k = await kept();
       if (!k || k.job !== job || k.rows === 0) return null;

@@ -7,7 +7,7 @@
  * No DOM; tfjs only.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackboneSpec, PixelScaling } from '../backbone.ts';
+import type { BackboneSpec, PixelScaling } from './backbone.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
 import { kerasResNet } from './keras-weights.ts';
 import { buildResNet, resNetName, resNetOutputDim, type ResNetWeights, type WeightLayout } from './resnet.ts';

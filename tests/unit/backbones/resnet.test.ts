@@ -6,11 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { embedImages, preprocess } from '../../../src/core/backbone.ts';
+import { embedImages, preprocess } from '../../../src/core/backbones/backbone.ts';
 import { loadResNet, preprocessingVariants, readResNetWeights, resNetSpec } from '../../../src/core/backbones/resnet-backbone.ts';
 import { writeSafetensors, type NamedTensor } from '../../../src/core/backbones/safetensors.ts';
 import { ZslError } from '../../../src/core/errors.ts';
-import { createRng } from '../../../src/core/rng.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
 import { fixtureFile, maxRelativeError, reference, testPicture } from './resnet-fixtures.ts';
 
 beforeAll(async () => {
