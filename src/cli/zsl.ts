@@ -14,6 +14,7 @@ import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes, setRequestedBackend } from './node-backends.ts';
 import { filesFromPath } from './node-files.ts';
+import { embedCommand, extractCommand, predictPhotoCommand } from './photo-commands.ts';
 
 const pct = (x: number) => Math.round(x * 10_000) / 100;
 
@@ -43,7 +44,10 @@ async function run(command: Command): Promise<void> {
     console.log(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     return;
   }
-  if (command.kind === 'predict') return predict(command);
+  const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
+  if (command.kind === 'predict') return command.photo ? predictPhotoCommand(command, stderrLog) : predict(command);
+  if (command.kind === 'embed') return embedCommand(command, stderrLog);
+  if (command.kind === 'extract') return extractCommand(command, stderrLog);
   setRequestedBackend(command.backend);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
@@ -117,7 +121,7 @@ async function predict(command: Extract<Command, { kind: 'predict' }>): Promise<
   const frozen = parseModel(await readFile(command.model, 'utf8').catch(() => {
     throw new ZslError('the file cannot be read; expected a model file exported by Zero-Shot Studio.', { file: command.model });
   }), command.model);
-  const dataset = await loadDataset(command.source, command.demoSeed, true);
+  const dataset = await loadDataset(command.source!, command.demoSeed, true);
   if (dataset.featureDim !== frozen.featureDim) {
     throw new ZslError(`the model expects ${frozen.featureDim}-value features; this dataset has ${dataset.featureDim}.`, { file: command.model });
   }

@@ -14,7 +14,12 @@ export type PixelScaling =
   /** 0…255 → −1…1 (MobileNet, Inception). */
   | { kind: 'minus-one-one' }
   /** (v / 255 − mean) / std per channel (ImageNet ResNets; ours, measured on its training pictures). */
-  | { kind: 'mean-std'; mean: [number, number, number]; std: [number, number, number] };
+  | { kind: 'mean-std'; mean: [number, number, number]; std: [number, number, number] }
+  /** Caffe's: RGB → BGR, minus the ImageNet mean per channel (B 103.939, G 116.779, R 123.68), no scaling (Keras's ResNets). */
+  | { kind: 'caffe' };
+
+/** The ImageNet channel means Caffe subtracts, in its BGR order. */
+export const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68] as const;
 
 export interface BackboneSpec {
   id: string;
@@ -93,6 +98,8 @@ function scalePixels(image: tf.Tensor4D, scaling: PixelScaling): tf.Tensor4D {
       const std = tf.tensor1d(scaling.std.map((s) => s * 255));
       return tf.div(tf.sub(image, mean), std);
     }
+    case 'caffe':
+      return tf.sub(tf.reverse(image, -1), tf.tensor1d([...CAFFE_MEAN_BGR]));
   }
 }
 
@@ -258,9 +265,9 @@ export function parseBackboneSpec(json: unknown, file = 'backbone.json'): Backbo
   const resize = value.resize === 'stretch' || value.resize === 'center-crop' ? value.resize : fail('resize', '"stretch" or "center-crop"', value.resize);
   const raw = (value.scaling ?? {}) as Record<string, unknown>;
   let scaling: PixelScaling;
-  if (raw.kind === 'unit' || raw.kind === 'minus-one-one') scaling = { kind: raw.kind };
+  if (raw.kind === 'unit' || raw.kind === 'minus-one-one' || raw.kind === 'caffe') scaling = { kind: raw.kind };
   else if (raw.kind === 'mean-std') scaling = { kind: 'mean-std', mean: triple('scaling.mean', raw.mean, false), std: triple('scaling.std', raw.std, true) };
-  else scaling = fail('scaling.kind', '"unit", "minus-one-one" or "mean-std"', raw.kind);
+  else scaling = fail('scaling.kind', '"unit", "minus-one-one", "mean-std" or "caffe"', raw.kind);
   return {
     id: text('id'),
     name: text('name'),
