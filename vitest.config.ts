@@ -6,7 +6,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumPath } from './tests/chromium.ts';
-import { CROSS_ORIGIN_ISOLATION_HEADERS } from './src/core/site-policy.ts';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './src/client/site-policy.ts';
 
 export default defineConfig({
   optimizeDeps: {

@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFile } from '../src/cli/node-files.ts';
-import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/feature-parser.ts';
+import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/features/feature-parser.ts';
 import { parallelFeatureParser } from '../src/cli/feature-workers.ts';
 import { featureRows, type TokenStyle } from './feature-text.ts';
 

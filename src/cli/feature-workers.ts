@@ -1,5 +1,5 @@
 /**
- * Node host for the shared-output parallel feature parse (src/core/io/parallel-parse.ts):
+ * Node host for the shared-output parallel feature parse (src/core/io/features/parallel-parse.ts):
  * worker_threads (src/cli/feature-part-worker.ts) that read their own byte range of
  * the file and write rows straight into one SharedArrayBuffer-backed Float32Array.
  * The worker code is bundled to plain JavaScript with esbuild (which tsx itself
@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FeatureMatrix } from '../core/io/feature-parser.ts';
+import type { FeatureMatrix } from '../core/io/features/feature-parser.ts';
 import { createPartPool, type PartReply } from '../core/io/features/part-pool.ts';
-import { parseFeatureFileParallel, type ParallelParseOptions } from '../core/io/parallel-parse.ts';
+import { parseFeatureFileParallel, type ParallelParseOptions } from '../core/io/features/parallel-parse.ts';
 import { streamFeatureFile, type FeatureFileParser } from '../core/io/build-dataset.ts';
 import type { WorkerSetup } from './feature-part-worker.ts';
 import { diskPath } from './node-files.ts';

@@ -1,13 +1,13 @@
 /**
  * The app worker's feature-file parse: in a cross-origin-isolated page, sub-workers
  * (feature-part-worker.ts) parse byte ranges of the dropped File into one
- * SharedArrayBuffer (src/core/io/parallel-parse.ts); otherwise, or for a file inside
+ * SharedArrayBuffer (src/core/io/features/parallel-parse.ts); otherwise, or for a file inside
  * a zip, one thread streams it, and the progress note says why. Same values and
  * errors either way. No DOM beyond File and Worker, no React.
  */
 import { streamFeatureFile, type FeatureFileParser } from '../core/io/build-dataset.ts';
 import { createPartPool, type PartReply } from '../core/io/features/part-pool.ts';
-import { parseFeatureFileParallel } from '../core/io/parallel-parse.ts';
+import { parseFeatureFileParallel } from '../core/io/features/parallel-parse.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 
 const blobs = new WeakMap<SourceFile, Blob>();

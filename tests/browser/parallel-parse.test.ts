@@ -5,7 +5,7 @@
  * and every error with its line, must be those of the one-thread parse.
  */
 import { describe, expect, test } from 'vitest';
-import { parseFeatureBytes } from '../../src/core/io/feature-parser.ts';
+import { parseFeatureBytes } from '../../src/core/io/features/feature-parser.ts';
 import { fromBlob } from '../../src/core/io/source-file.ts';
 import { browserFeatureParser, oneThreadReason, rememberBlob } from '../../src/worker/parallel-features.ts';
 

@@ -5,10 +5,11 @@
  * `inspectFiles` answers the same questions (sizes, counts, splits) without parsing
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
-import { createDataset, type Split, type ZslDataset } from '../dataset.ts';
+import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
-import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
-import { parseFeatureBytes, parseFeatureStream, type FeatureMatrix, type FeatureParseOptions } from './feature-parser.ts';
+import { splitFromClasses } from '../data/holdout-split.ts';
+import { assertDisjoint, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
+import { parseFeatureBytes, parseFeatureStream, type FeatureMatrix, type FeatureParseOptions } from './features/feature-parser.ts';
 import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
 import { matIndices, matToFloat32 } from './mat5-values.ts';
@@ -16,11 +17,9 @@ import { DEFAULT_SEMANTIC, readClassSide, type ClassSide, type SemanticOptions, 
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
 import { expandZips } from './zip.ts';
+import type { PhaseProgress } from '../progress.ts';
 
-export interface BuildProgress {
-  phase: string;
-  /** Overall, 0…1. */
-  fraction: number;
+export interface BuildProgress extends PhaseProgress {
   bytesDone?: number;
   bytesTotal?: number;
   /** How the feature file is being parsed, e.g. "4 threads" or why it is one. */

@@ -7,7 +7,7 @@
  * Pure TypeScript: no DOM, no Node modules.
  */
 import { FeatureParseError } from './feature-errors.ts';
-import { runFeaturePart, type PartResult, type PartTask, type ReadAt } from '../parallel-parse.ts';
+import { runFeaturePart, type PartResult, type PartTask, type ReadAt } from './parallel-parse.ts';
 
 /** `file` is what the worker reads from when it cannot open the file itself (a browser File). */
 export interface PartRequest<F = unknown> {
