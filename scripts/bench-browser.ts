@@ -18,7 +18,7 @@
  *     threads get nice 19 (only this browser's processes), so the main thread is
  *     measured as on a machine whose GPU and worker do not share its two cores.
  *
- *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods seed,devise,ale,sje,cvae]
+ *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods semantic-mlp,devise,ale,sje,cvae]
  *       [--backends webgpu,webgl,wasm,cpu] [--epochs 3] [--no-training] [--no-responsiveness]
  *       [--responsiveness-backends webgpu,wasm] [--timeout 540] [--json out.json]
  *
