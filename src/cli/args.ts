@@ -18,7 +18,7 @@ import { ZslError } from '../core/errors.ts';
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'inspect'; source: string; json: boolean }
+  | { kind: 'inspect'; source: string; json: boolean; full: boolean }
   | {
       kind: 'train';
       source: string;
@@ -67,7 +67,7 @@ export const USAGE = `Zero-Shot Studio command line
 
 Usage:
   npm run zsl -- train <demo|folder|zip> [options]
-  npm run zsl -- inspect <demo|folder|zip> [--json]
+  npm run zsl -- inspect <demo|folder|zip> [--full] [--json]
   npm run zsl -- predict <model.json> <demo|folder|zip> [--images 1,2,3] [--scope unseen|all] [--json]
   npm run zsl -- predict <model.json> --photo <picture> --backbone <weights> [--scope unseen|all] [--json]
   npm run zsl -- embed <picture> --backbone <weights> [--preprocessing caffe|torchvision] [--resize stretch|center-crop] [--json]
@@ -88,6 +88,9 @@ Options for train:
   --ps-training <variable>    the att_splits.mat indices to train on (default trainval_loc; train_loc and
                               val_loc are refused: they overlap test_seen_loc)
   --json                      print one JSON object as the last line
+
+Options for inspect: --full parses every feature value (a bad value is reported with its line); without it
+  only the layout, the counts and the feature file's first line are checked
 
 Options for predict: --images (1-based image numbers, default 1), --scope (unseen or all classes), --demo-seed, --json
 
@@ -123,10 +126,15 @@ export function parseArgs(argv: string[]): Command {
   let demoSeed = 7;
   let save: string | null = null;
   let psTraining: Extract<Command, { kind: 'train' }>['psTraining'] = 'trainval_loc';
+  let full = false;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
     if (flag === '--json') {
       json = true;
+      continue;
+    }
+    if (flag === '--full' && verb === 'inspect') {
+      full = true;
       continue;
     }
     if (flag === '--calibrate') {
@@ -163,7 +171,7 @@ export function parseArgs(argv: string[]): Command {
       throw new ZslError(`the option ${flag} is not a setting of ${method} (see --help).`);
     } else throw new ZslError(`unknown option ${flag} (see --help).`);
   }
-  if (verb === 'inspect') return { kind: 'inspect', source, json };
+  if (verb === 'inspect') return { kind: 'inspect', source, json, full };
   return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed, save, psTraining };
 }
 

@@ -213,8 +213,9 @@ export async function writeChunkedArray(
     if (io.signal?.aborted) throw new CancelledError();
     const start = array.byteOffset + index * chunkBytes;
     const end = Math.min(start + chunkBytes, array.byteOffset + array.byteLength);
-    // A copy of just this slice: cloning a view would clone its whole buffer.
-    const bytes = array.buffer.slice(start, end) as ArrayBuffer;
+    // A copy of just this slice (cloning a view would clone its whole buffer), and an ArrayBuffer even when the
+    // array lives in a SharedArrayBuffer (a parallel parse's output), which IndexedDB cannot store.
+    const bytes = new Uint8Array(array.buffer, start, end - start).slice().buffer;
     await inTransaction(db, ['chunks', 'pending'], 'readwrite', async (tx) => {
       const pending = tx.objectStore('pending');
       const previous = await pending.get(saveId);

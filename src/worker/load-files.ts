@@ -10,6 +10,7 @@ import { dropKind, IMAGE_PATTERN } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/progress.ts';
+import { browserFeatureParser, rememberBlob } from './parallel-features.ts';
 import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
 
 /** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */
@@ -24,7 +25,7 @@ export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => {
       throw new ZslError(`is ${(file.size / 1e9).toFixed(1)} GB; expected files under ${LIMITS.fileBytes / 1e9} GB (the AwA2 feature file is 0.73 GB).`, { file: path });
     }
   }
-  return files.map(({ file, path }) => fromBlob(file, path));
+  return files.map(({ file, path }) => rememberBlob(fromBlob(file, path), file));
 };
 
 export async function stageFiles(files: DroppedFile[], token: number, signal: AbortSignal) {
@@ -63,14 +64,16 @@ export async function loadFiles(
   const result = await buildDataset(files, {
     semantic,
     signal,
+    parseFeatures: browserFeatureParser(),
     onProgress: (p) => {
       const seconds = (now() - started) / 1000;
       const rate = p.bytesDone !== undefined && seconds > 0 ? p.bytesDone / 1e6 / seconds : null;
+      const detail = [rate !== null ? `${rate.toFixed(0)} MB/s` : null, p.note ?? null].filter((d) => d !== null).join(' · ');
       onProgress({
         phase: p.phase,
         fraction: p.fraction,
         etaSeconds: p.fraction > 0.02 ? (seconds * (1 - p.fraction)) / p.fraction : null,
-        detail: rate !== null ? `${rate.toFixed(0)} MB/s` : undefined,
+        detail: detail || undefined,
       });
     },
   });

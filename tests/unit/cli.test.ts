@@ -91,6 +91,30 @@ describe('npm run zsl on release files', () => {
     expect(result.splits.ps.test_unseen).toBe(2 * PER_CLASS);
   });
 
+  test('inspect --full reads every value: a bad value on the last line is reported with its line; quick mode says it only checked the layout', async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'zsl-cli-last-'));
+    let lines = 0;
+    for (const [relative, bytes] of Object.entries(fixture.text)) {
+      mkdirSync(path.dirname(path.join(broken, relative)), { recursive: true });
+      let text: string | null = null;
+      if (relative.endsWith('-features.txt')) {
+        const rows = new TextDecoder().decode(bytes).trimEnd().split('\n');
+        lines = rows.length;
+        rows[lines - 1] = rows[lines - 1]!.replace(/ \S+$/, ' 0.5.1');
+        text = `${rows.join('\n')}\n`;
+      }
+      writeFileSync(path.join(broken, relative), text ?? bytes);
+    }
+    const quick = await zsl('inspect', broken, '--json');
+    expect(JSON.parse(quick.stdout.trim().split('\n').at(-1)!)).toMatchObject({ checked: 'layout', feature_dim: 16 });
+    expect(quick.stderr).toMatch(/first line only; --full reads every value/);
+    const error = (await zsl('inspect', broken, '--full', '--json').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr.trim()).toBe(`Error: AwA2-features.txt, line ${lines}: value 16 is "0.5.1"; expected a decimal number such as 0.4512 or 1.5e-03.`);
+    const good = await zsl('inspect', folder, '--full', '--json');
+    expect(JSON.parse(good.stdout.trim().split('\n').at(-1)!)).toMatchObject({ checked: 'every value', images: fixture.labels.length });
+  });
+
   test('train reads the release with --split ss', async () => {
     const { stdout } = await zsl('train', folder, '--split', 'ss', '--epochs', '1', '--hidden', '16', '--batch-size', '8', '--backend', 'cpu', '--json');
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ split: 'ss', backend: 'cpu' });
