@@ -24,7 +24,7 @@
  *     thread in the same page and pandas on the same file, with the renderer's
  *     peak resident memory against the float32 matrix.
  *
- *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods seed,devise,ale,sje,cvae]
+ *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods semantic-mlp,devise,ale,sje,cvae]
  *       [--backends webgpu,webgl,wasm,cpu] [--epochs 3] [--no-training] [--no-responsiveness]
  *       [--responsiveness-backends webgpu,wasm] [--timeout 540] [--json out.json]
  *       [--no-parse] [--parse-file path] [--parse-rows 37322] (without a path: the generated release-style file of bench-parse.ts)

@@ -17,7 +17,7 @@
  *
  *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,accuracy-time,torch]
  *       [--steps 3]                      timed steps of the Node training bench
- *       [--browser-steps 2] [--methods seed,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
+ *       [--browser-steps 2] [--methods semantic-mlp,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
  *       [--accuracy-scale 1] [--install-references] [--out FILE]
  * --install-references: apt-get install python3-pandas python3-torch first (root, Debian).
  *
@@ -205,7 +205,7 @@ async function accuracyTimeBench(): Promise<void> {
       .filter((row) => !row.where.startsWith('torch'))
       .map((row) =>
         torch?.secondsToLevel && row.secondsToLevel !== null
-          ? `${row.method} (${row.where}): ${(row.secondsToLevel / torch.secondsToLevel).toFixed(2)}× the PyTorch seed's time${row.method === 'seed' || row.method === 'semantic-mlp' ? ` (target ≤ 1×: ${row.secondsToLevel <= torch.secondsToLevel ? 'met' : 'not met'})` : ''}`
+          ? `${row.method} (${row.where}): ${(row.secondsToLevel / torch.secondsToLevel).toFixed(2)}× the PyTorch seed's time${row.method === 'semantic-mlp' ? ` (target ≤ 1×: ${row.secondsToLevel <= torch.secondsToLevel ? 'met' : 'not met'})` : ''}`
           : `${row.method} (${row.where}): no ratio (${row.secondsToLevel === null ? 'level not reached' : 'no PyTorch reference'})`,
       );
     verdict = `Per method, against the seed's own PyTorch training on the same data and threads, same run. Target "the seed's method reaches the level in no more time than PyTorch": ${verdicts.join('; ')}.`;
@@ -281,7 +281,7 @@ async function torchReference(): Promise<void> {
   console.log(output.trim());
   const ms = Number(/([\d.]+) ms\/step/.exec(run.stdout)?.[1] ?? NaN);
   const ratios = [...nodeRows.map((r) => ({ ...r, where: 'Node' })), ...(browserResult?.training ?? []).map((r) => ({ ...r, where: 'Chromium' }))]
-    .filter((r) => r.method === 'seed' && Number.isFinite(ms) && !('invalid' in r && r.invalid) && !('gpuErrors' in r && r.gpuErrors))
+    .filter((r) => r.method === 'semantic-mlp' && Number.isFinite(ms) && !('invalid' in r && r.invalid) && !('gpuErrors' in r && r.gpuErrors))
     .map((r) => `${r.where} ${r.backend} ${(r.stepMs / ms).toFixed(2)}×`);
   parts.push({
     name: 'torch',

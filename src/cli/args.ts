@@ -5,6 +5,7 @@
  */
 import { BACKEND_ORDER, type BackendChoice } from '../core/compute/backend-names.ts';
 import {
+  currentMethodName,
   defaultConfig,
   METHOD_INFO,
   METHOD_NAMES,
@@ -105,7 +106,7 @@ extract writes <out>/Features/<network>/AwA2-features.txt, AwA2-labels.txt, AwA2
 files it found, and resumes an interrupted run from what <out> already holds.
 
 Methods and their settings:
-${METHOD_NAMES.map((m) => `  ${m.padEnd(8)} ${METHOD_INFO[m].label}\n${METHOD_INFO[m].params.map(describeParam).join('\n')}`).join('\n')}
+${METHOD_NAMES.map((m) => `  ${m.padEnd(12)} ${METHOD_INFO[m].label}\n${METHOD_INFO[m].params.map(describeParam).join('\n')}`).join('\n')}
 `;
 
 export function parseArgs(argv: string[]): Command {
@@ -116,8 +117,8 @@ export function parseArgs(argv: string[]): Command {
   if (verb !== 'train' && verb !== 'inspect') throw new ZslError(`unknown command "${verb}"; expected train, inspect, predict, embed or extract (see --help).`);
   if (!source || source.startsWith('--')) throw new ZslError(`"${verb}" needs a dataset: demo, a folder or a zip.`);
   const methodAt = rest.indexOf('--method');
-  const method = (methodAt >= 0 ? rest[methodAt + 1] : 'seed') as MethodName;
-  if (!METHOD_INFO[method]) throw new ZslError(`unknown method "${method}"; expected one of ${METHOD_NAMES.join(', ')}.`);
+  const method = currentMethodName(methodAt >= 0 ? rest[methodAt + 1] ?? '' : 'semantic-mlp') as MethodName;
+  if (!Object.hasOwn(METHOD_INFO, method)) throw new ZslError(`unknown method "${method}"; expected one of ${METHOD_NAMES.join(', ')}.`);
   const config = defaultConfig(method, source === 'demo' ? 'demo' : 'ps');
   const specs = new Map<string, ParamSpec>(METHOD_INFO[method].params.map((p) => [`--${p.flag}`, p]));
   let json = false;

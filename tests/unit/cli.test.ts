@@ -14,14 +14,16 @@ const zsl = (...args: string[]) => run('npx', ['tsx', 'src/cli/zsl.ts', ...args]
 
 describe('parseArgs', () => {
   test('reads a training command with its options', () => {
-    const command = parseArgs(['train', 'demo', '--method', 'seed', '--epochs', '3', '--seed', '9', '--lr', '0.01', '--backend', 'cpu', '--json']);
+    const command = parseArgs(['train', 'demo', '--method', 'semantic-mlp', '--epochs', '3', '--seed', '9', '--lr', '0.01', '--backend', 'cpu', '--json']);
     expect(command).toMatchObject({
       kind: 'train',
       source: 'demo',
       json: true,
       backend: 'cpu',
-      config: { method: 'seed', seed: 9, split: 'demo', params: { epochs: 3, learningRate: 0.01 } },
+      config: { method: 'semantic-mlp', seed: 9, split: 'demo', params: { epochs: 3, learningRate: 0.01 } },
     });
+    // The method's old id, from before it was renamed, still names it.
+    expect(parseArgs(['train', 'demo', '--method', 'seed', '--epochs', '3'])).toMatchObject({ config: { method: 'semantic-mlp', params: { epochs: 3 } } });
   });
 
   test('defaults the split to ps for a dataset path', () => {
@@ -35,7 +37,7 @@ describe('parseArgs', () => {
     [['train', 'demo', '--epochs', 'many'], /--epochs expects a number, got "many"/],
     [['train', 'demo', '--backend', 'tpu'], /unknown backend "tpu"/],
     [['train', 'demo', '--method', 'magic'], /unknown method "magic"/],
-    [['train', 'demo', '--margin', '2'], /--margin is not a setting of seed/],
+    [['train', 'demo', '--margin', '2'], /--margin is not a setting of semantic-mlp/],
     [['train', 'demo', '--colour', 'red'], /unknown option --colour/],
   ])('rejects %j with a sentence', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
@@ -44,10 +46,10 @@ describe('parseArgs', () => {
 
 describe('npm run zsl', () => {
   test('train demo --json prints the protocol metrics as its last line', async () => {
-    const { stdout } = await zsl('train', 'demo', '--method', 'seed', '--epochs', '2', '--hidden', '64', '--lr', '0.003', '--seed', '4', '--backend', 'cpu', '--json');
+    const { stdout } = await zsl('train', 'demo', '--method', 'semantic-mlp', '--epochs', '2', '--hidden', '64', '--lr', '0.003', '--seed', '4', '--backend', 'cpu', '--json');
     const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
     for (const key of ['method', 'split', 'backend', 'zsl_top1', 'zsl_top5', 'u', 's', 'h', 'seconds']) expect(last).toHaveProperty(key);
-    expect(last).toMatchObject({ method: 'seed', split: 'demo', backend: 'cpu', epochs: 2, seed: 4 });
+    expect(last).toMatchObject({ method: 'semantic-mlp', split: 'demo', backend: 'cpu', epochs: 2, seed: 4 });
     expect(last.zsl_top1).toBeGreaterThan(2 * (100 / 8)); // percent; 8 unseen animals
     expect(last.zsl_top5).toBeGreaterThanOrEqual(last.zsl_top1);
   });
@@ -66,7 +68,7 @@ describe('npm run zsl', () => {
   test('--help lists the methods', async () => {
     const { stdout } = await zsl('--help');
     expect(stdout).toMatch(/--method <name>/);
-    for (const method of ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje', 'cvae']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
+    for (const method of ['semantic-mlp', 'eszsl', 'sae', 'devise', 'ale', 'sje', 'cvae']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
   });
 });
 

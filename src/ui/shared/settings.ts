@@ -5,7 +5,7 @@
  * (tested in Node): no DOM, no IndexedDB, no React.
  */
 import { BACKEND_ORDER, type BackendChoice } from '../../core/compute/backend-names.ts';
-import { defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
+import { currentMethodName, defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
 import type { SemanticChoice } from '../../worker/protocol.ts';
 import type { AppState } from '../store.ts';
 import type { SharedSetup } from './url-state.ts';
@@ -44,8 +44,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** A configuration as kept, or null when it no longer fits this version of the app (e.g. a method that was renamed). */
 function readConfig(value: unknown): TrainConfig | null {
-  if (!isRecord(value) || typeof value.method !== 'string' || !(value.method in METHOD_INFO)) return null;
-  const base = defaultConfig(value.method as MethodName, typeof value.split === 'string' ? value.split : 'demo');
+  if (!isRecord(value) || typeof value.method !== 'string') return null;
+  const method = currentMethodName(value.method);
+  if (!Object.hasOwn(METHOD_INFO, method)) return null;
+  const base = defaultConfig(method as MethodName, typeof value.split === 'string' ? value.split : 'demo');
   try {
     return validateTrainConfig({
       ...base,

@@ -6,7 +6,7 @@
  */
 import type { BackendChoice } from '../../core/compute/backend-names.ts';
 import { BACKEND_ORDER } from '../../core/compute/backend-names.ts';
-import { defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
+import { currentMethodName, defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
 
 export interface SharedSetup {
   /** "demo-7" for the demo with seed 7, or the id of a stored dataset. */
@@ -44,9 +44,10 @@ export function decodeSetup(search: URLSearchParams): SharedSetup {
     else problems.push(`The link asks for an unknown backend "${backendText}"; the automatic choice is used.`);
   }
   const dataset = search.get('dataset');
-  const methodText = search.get('method');
+  // Links made before a method was renamed still open with that method.
+  const methodText = search.get('method') === null ? null : currentMethodName(search.get('method')!);
   if (!methodText) return { dataset, backend, config: null, problems };
-  if (!(methodText in METHOD_INFO)) {
+  if (!Object.hasOwn(METHOD_INFO, methodText)) {
     problems.push(`The link names an unknown method "${methodText}"; the default setup is used.`);
     return { dataset, backend, config: null, problems };
   }
