@@ -3,6 +3,7 @@
  * attribute matrix and the splits. Validated on construction so that every later
  * stage can trust its shapes. Pure TypeScript: no DOM, no tfjs.
  */
+import { validateSemanticSets, type SemanticSets } from './data/class-semantics.ts';
 import { ZslError } from './errors.ts';
 
 /** Where a dataset's features came from; a photo can only be matched in the same space. */
@@ -44,6 +45,8 @@ export interface ZslDataset {
   classAttributes: Float32Array;
   splits: Split[];
   featureSource: FeatureSource;
+  /** The release's other class × attribute matrices, for runs that ask for them (see data/class-semantics.ts). */
+  semanticSets?: SemanticSets;
 }
 
 export type DatasetInput = Omit<ZslDataset, 'numSamples' | 'featureDim'> & { featureDim: number };
@@ -78,6 +81,7 @@ export function createDataset(input: DatasetInput): ZslDataset {
     );
   }
   assertFinite(classAttributes, 'classAttributes', attributeNames.length);
+  if (input.semanticSets) validateSemanticSets(input.semanticSets, numClasses, attributeNames.length);
   assertFinite(features, 'features', featureDim);
   for (let i = 0; i < numSamples; i++) {
     const label = labels[i]!;

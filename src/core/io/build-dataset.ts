@@ -5,6 +5,7 @@
  * `inspectFiles` answers the same questions (sizes, counts, splits) without parsing
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
+import { BENCHMARKS, contentKey, recogniseBenchmark } from '../data/dataset-identity.ts';
 import { createDataset, type Split, type ZslDataset } from '../dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
 import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
@@ -67,9 +68,10 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
   report({ phase: 'Building splits', fraction: 0.96 });
   const splits = await buildSplits(layout, side, images.labels, options.holdout, signal);
   const network = images.network;
+  const identity = nameDataset(layout, side, images);
   const dataset = createDataset({
-    id: options.id ?? `awa2-${layout.layout}`,
-    name: options.name ?? `AwA2 (${layout.layout === 'xlsa17' ? 'xlsa17 release' : layout.layout === 'mixed' ? 'text features + xlsa17 splits' : 'text release'})`,
+    id: options.id ?? identity.id,
+    name: options.name ?? identity.name,
     features: images.features,
     featureDim: images.featureDim,
     labels: images.labels,
@@ -78,9 +80,20 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
     classAttributes: side.classAttributes,
     splits,
     featureSource: { kind: 'release', network },
+    semanticSets: side.sets,
   });
   report({ phase: 'Done', fraction: 1 });
   return { dataset, semantic: side.semantic, layout, ...(images.imageFiles ? { imageFiles: images.imageFiles } : {}) };
+}
+
+/** The benchmark it is (or a plain description) and a content-keyed id, so no other dataset ever shares it. */
+function nameDataset(layout: LayoutDescription, side: ClassSide, images: Images): { id: string; name: string; benchmark: string | null } {
+  const paths = Object.values(layout.files).map((f) => f.path);
+  const benchmark = recogniseBenchmark({ paths, classNames: side.classNames, attributes: side.attributeNames.length, images: images.labels.length });
+  const release = layout.layout === 'xlsa17' ? 'xlsa17 release' : layout.layout === 'mixed' ? 'text features + xlsa17 splits' : layout.layout === 'generic' ? 'own features' : 'text release';
+  const what = benchmark ? BENCHMARKS[benchmark].label : `${side.classNames.length} classes × ${side.attributeNames.length} attributes`;
+  const key = contentKey({ ...images, classNames: side.classNames, attributeNames: side.attributeNames }).slice(0, 12);
+  return { id: `${(benchmark ?? layout.layout).toLowerCase()}-${key}`, name: `${what} (${release})`, benchmark };
 }
 
 export interface InspectResult {

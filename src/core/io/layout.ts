@@ -14,7 +14,7 @@ export type FileRole =
   | 'trainClasses' | 'testClasses' | 'trainvalClassesProposed' | 'testClassesProposed'
   | 'features' | 'labels' | 'filenames' | 'res101' | 'attSplits';
 
-export type LayoutName = 'awa2-text' | 'xlsa17' | 'mixed' | 'unknown';
+export type LayoutName = 'awa2-text' | 'xlsa17' | 'mixed' | 'generic' | 'unknown';
 
 export interface LayoutDescription {
   layout: LayoutName;
