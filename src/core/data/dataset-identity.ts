@@ -105,7 +105,7 @@ class Fnv64 {
   bytes(data: Uint8Array): void {
     let { hi, lo } = this;
     for (let i = 0; i < data.length; i++) {
-      lo ^= data[i]!;
+      lo = (lo ^ data[i]!) >>> 0;
       // × 0x100000001b3 in two 32-bit halves: (hi, lo) × (0x100, 0x1b3).
       const loMul = lo * 0x1b3;
       const carry = Math.floor(loMul / 0x1_0000_0000);
