@@ -44,7 +44,7 @@ const SIZES: Record<string, SizePreset> = {
       devise: { epochs: 10 },
       ale: { epochs: 10 },
       sje: { epochs: 10 },
-      cvae: { epochs: 40, batchSize: 32, hiddenUnits: 256, attributes: 'dataset' },
+      cvae: { epochs: 40, batchSize: 32, hiddenUnits: 256, attributes: 'dataset', semantics: 'zscore' },
     },
   },
   medium: {

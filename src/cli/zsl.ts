@@ -80,6 +80,8 @@ async function run(command: Command): Promise<void> {
   }
   const e = run.evaluation;
   const summary = {
+    dataset: run.datasetName,
+    benchmark: run.benchmark,
     method: run.method,
     split: run.split,
     backend: run.backend,
@@ -95,6 +97,9 @@ async function run(command: Command): Promise<void> {
     gamma: run.calibration.gamma,
     seed: run.config.seed,
     validation_fraction: run.config.validationFraction,
+    held_out_for_curves: run.heldOutForCurves,
+    semantics: run.semantics.name,
+    semantics_description: run.semantics.description,
     ...snakeCase(run.config.params),
     ...(run.tuning ? { tuned: run.config.tune } : {}),
   };

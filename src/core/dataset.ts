@@ -4,6 +4,7 @@
  * stage can trust its shapes. Pure TypeScript: no DOM, no tfjs.
  */
 import { validateSemanticSets, type SemanticSets } from './data/class-semantics.ts';
+import type { BenchmarkId } from './data/dataset-identity.ts';
 import { ZslError } from './errors.ts';
 
 /** Where a dataset's features came from; a photo can only be matched in the same space. */
@@ -47,6 +48,8 @@ export interface ZslDataset {
   featureSource: FeatureSource;
   /** The release's other class × attribute matrices, for runs that ask for them (see data/class-semantics.ts). */
   semanticSets?: SemanticSets;
+  /** Which of the five xlsa17 benchmarks it is, when recognised (its published numbers apply). */
+  benchmark?: BenchmarkId;
 }
 
 export type DatasetInput = Omit<ZslDataset, 'numSamples' | 'featureDim'> & { featureDim: number };
@@ -186,6 +189,7 @@ export function describeDataset(dataset: ZslDataset) {
     classNames: dataset.classNames,
     attributes: dataset.attributeNames.length,
     featureSource: dataset.featureSource,
+    benchmark: dataset.benchmark ?? null,
     splits: dataset.splits.map((s) => ({
       name: s.name,
       description: s.description,

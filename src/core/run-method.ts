@@ -25,6 +25,7 @@ import {
 import { RUNNERS } from './methods/registry.ts';
 import type { ZslModel } from './methods/types.ts';
 import { resolveSemantics, type SemanticsName } from './data/class-semantics.ts';
+import type { BenchmarkId } from './data/dataset-identity.ts';
 import { l2Rows } from './semantic.ts';
 import { runTraining, type EpochPoint, type Progress, type StepPoint } from './train-loop.ts';
 import { makeTrainingView, type TrainingView } from './training-view.ts';
@@ -40,6 +41,9 @@ export type EpochReport = EpochPoint & { test: EpochTestPoint | null };
 export interface RunSummary {
   /** The dataset the run was trained on (its id: "demo-7", a stored dataset's id…). */
   datasetId: string;
+  /** Its name as shown ("CUB (xlsa17 release)") and the benchmark it is, for the runs table and the published comparison. */
+  datasetName: string;
+  benchmark: BenchmarkId | null;
   method: MethodName;
   split: string;
   backend: BackendName;
@@ -145,6 +149,8 @@ export async function trainAndEvaluate(
       model,
       run: {
         datasetId: original.id,
+        datasetName: original.name,
+        benchmark: original.benchmark ?? null,
         method: config.method,
         split: split.name,
         backend,

@@ -3,6 +3,7 @@
  * classes, unseen ones marked, and the attributes behind the answer.
  * (Photos need an image backbone; until one is loaded, images are chosen from the dataset.)
  */
+import { humanClassName } from '../core/data/dataset-identity.ts';
 import { useState } from 'react';
 import type { Classification } from '../core/classify.ts';
 import { DrawingPad } from './DrawingPad.tsx';
@@ -66,7 +67,7 @@ function ClassificationView({ result, count }: { result: Result; count: number }
     <div className="classification" data-testid="classification" data-result={count}>
       {result.imageIndex !== undefined && (
         <p>
-          Image {result.imageIndex + 1} shows a <strong>{result.trueClass}</strong>.
+          Image {result.imageIndex + 1} shows a <strong>{humanClassName(result.trueClass ?? '')}</strong>.
         </p>
       )}
       {result.read && (
@@ -77,7 +78,7 @@ function ClassificationView({ result, count }: { result: Result; count: number }
       <ol className="top-classes" data-testid="top-classes">
         {result.top.map((t) => (
           <li key={t.classId} data-class={t.name}>
-            <strong>{t.name}</strong>
+            <strong>{humanClassName(t.name)}</strong>
             {!t.seen && <span className="badge badge-unseen">never seen in training</span>} <span className="hint">score {t.score.toPrecision(3)}</span>
             <div className="hint">
               {t.shared.length > 0

@@ -24,6 +24,12 @@ describe('parseArgs', () => {
     });
   });
 
+  test('takes the class semantics by name, the method’s protocol by default, and holds nothing out by default', () => {
+    expect(parseArgs(['train', '/data/cub', '--method', 'eszsl'])).toMatchObject({ config: { semantics: 'protocol', validationFraction: 0 } });
+    expect(parseArgs(['train', '/data/cub', '--method', 'eszsl', '--semantics', 'original_att'])).toMatchObject({ config: { semantics: 'original_att' } });
+    expect(() => parseArgs(['train', 'demo', '--semantics', 'word2vec'])).toThrow(/--semantics expects protocol, att, original_att, zscore, binary, loaded, got "word2vec"/);
+  });
+
   test('defaults the split to ps for a dataset path', () => {
     expect(parseArgs(['train', '/data/awa2'])).toMatchObject({ config: { split: 'ps' } });
   });

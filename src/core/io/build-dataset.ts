@@ -5,7 +5,7 @@
  * `inspectFiles` answers the same questions (sizes, counts, splits) without parsing
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
-import { BENCHMARKS, contentKey, recogniseBenchmark } from '../data/dataset-identity.ts';
+import { BENCHMARKS, contentKey, recogniseBenchmark, type BenchmarkId } from '../data/dataset-identity.ts';
 import { createDataset, type Split, type ZslDataset } from '../dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
 import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
@@ -14,6 +14,7 @@ import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName 
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
 import { matIndices, matToFloat32 } from './mat5-values.ts';
 import { DEFAULT_SEMANTIC, readClassSide, type ClassSide, type SemanticOptions, type SemanticRecord } from './read-semantics.ts';
+import { readGenericImages } from './read-generic.ts';
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
 import { expandZips } from './zip.ts';
@@ -81,13 +82,14 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
     splits,
     featureSource: { kind: 'release', network },
     semanticSets: side.sets,
+    ...(identity.benchmark ? { benchmark: identity.benchmark } : {}),
   });
   report({ phase: 'Done', fraction: 1 });
   return { dataset, semantic: side.semantic, layout, ...(images.imageFiles ? { imageFiles: images.imageFiles } : {}) };
 }
 
 /** The benchmark it is (or a plain description) and a content-keyed id, so no other dataset ever shares it. */
-function nameDataset(layout: LayoutDescription, side: ClassSide, images: Images): { id: string; name: string; benchmark: string | null } {
+function nameDataset(layout: LayoutDescription, side: ClassSide, images: Images): { id: string; name: string; benchmark: BenchmarkId | null } {
   const paths = Object.values(layout.files).map((f) => f.path);
   const benchmark = recogniseBenchmark({ paths, classNames: side.classNames, attributes: side.attributeNames.length, images: images.labels.length });
   const release = layout.layout === 'xlsa17' ? 'xlsa17 release' : layout.layout === 'mixed' ? 'text features + xlsa17 splits' : layout.layout === 'generic' ? 'own features' : 'text release';
@@ -202,6 +204,11 @@ type ImageProgress = (fraction: number, bytes?: { bytesDone: number; bytesTotal:
 
 async function readImages(layout: LayoutDescription, side: ClassSide, signal: AbortSignal | undefined, progress: ImageProgress): Promise<Images> {
   const f = layout.files;
+  if (layout.layout === 'generic') {
+    const images = await readGenericImages(layout, side.classNames, signal);
+    progress(1);
+    return images;
+  }
   if (f.features) {
     const labels = await readLabels(layout, side.classNames.length, signal);
     const imageFiles = f.filenames ? parseFilenames(await readAll(f.filenames, signal), f.filenames.name) : undefined;
@@ -242,6 +249,12 @@ async function buildSplits(layout: LayoutDescription, side: ClassSide, labels: I
   const f = layout.files;
   const splits: Split[] = [];
   const att = side.attSplits;
+  if (layout.layout === 'generic') {
+    const seenFile = (f.trainvalClassesProposed ?? f.trainClasses)!;
+    const unseenFile = (f.testClassesProposed ?? f.testClasses)!;
+    splits.push(await fromLists('given', `The split of ${seenFile.name} / ${unseenFile.name}`, seenFile, unseenFile));
+    return splits;
+  }
   if (att) {
     const n = labels.length;
     const locs = {

@@ -12,6 +12,7 @@ import type { LayoutDescription } from './layout.ts';
 import { readMat5, getVariable, type MatFile } from './mat5.ts';
 import { matStrings, matToFloat32 } from './mat5-values.ts';
 import { countMissing, fillMissing, parsePredicateMatrix, type MissingFill } from './predicate-matrix.ts';
+import { readGenericClassSide } from './read-generic.ts';
 import { readAll } from './source-file.ts';
 import { parseIndexedNames } from './text-lists.ts';
 
@@ -44,6 +45,7 @@ export interface ClassSide {
 }
 
 export async function readClassSide(layout: LayoutDescription, options: SemanticOptions, signal?: AbortSignal): Promise<ClassSide> {
+  if (layout.layout === 'generic') return readGenericClassSide(layout, options, signal);
   const f = layout.files;
   const attSplits = f.attSplits ? readMat5(await readAll(f.attSplits, signal), f.attSplits.name) : undefined;
   let classNames: string[] | undefined;
