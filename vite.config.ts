@@ -1,7 +1,7 @@
 /**
  * Vite builds the page and the module worker. tfjs is pre-bundled (listed in
  * optimizeDeps) so the dev server does not reload mid-session when it discovers it.
- * The production build carries a Content-Security-Policy (src/core/site-policy.ts)
+ * The production build carries a Content-Security-Policy (src/client/site-policy.ts)
  * that allows the app's own origin, plus for connect-src only the sites the user
  * allowed for a backbone URL: the first element of the page's head is csp.js, a
  * classic script that builds the meta policy from localStorage before any module
@@ -11,7 +11,7 @@
  */
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { bootstrapScript, DOCUMENT_HEADER_POLICY, STRICT_POLICY } from './src/core/site-policy.ts';
+import { bootstrapScript, DOCUMENT_HEADER_POLICY, STRICT_POLICY } from './src/client/site-policy.ts';
 
 /** A request for the page itself (the SPA answers every extension-less path with index.html). */
 function isDocument(url: string | undefined): boolean {

@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build, createServer, preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../tests/chromium.ts';
-import type { BackendName } from '../src/core/backend-names.ts';
+import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { METHOD_INFO, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import type { BenchEvent, BenchRequest, BenchRow } from '../bench/protocol.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the text feature parser (src/core/io/feature-parser.ts) against
+ * Benchmark of the text feature parser (src/core/io/features/feature-parser.ts) against
  * pandas.read_csv (C engine, float32), on a real AwA2-features.txt or a generated one.
  *
  *   npx tsx scripts/bench-parse.ts [path] [--rows 37322] [--workers 2] [--repeat 1] [--no-python]
@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFile } from '../src/cli/node-files.ts';
-import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/feature-parser.ts';
+import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/features/feature-parser.ts';
 import { parseFeatureFileInWorkers } from './feature-parse-workers.ts';
 
 interface PhaseResult {

@@ -7,7 +7,7 @@
  *
  * The data: the real AwA2 class side (classes, z-scored continuous attributes, the
  * proposed split's 40 seen / 10 unseen classes, AwA2's image count per class) with
- * features synthesised from the attributes (src/core/synthetic-features.ts, the
+ * features synthesised from the attributes (src/core/data/synthetic-features.ts, the
  * generator of the accuracy evidence). 20 % of every seen class is held out as
  * test-seen (splitFromClasses, the app's rule for class-list splits). At --scale 1
  * --dim 2048 it has AwA2's shapes.
@@ -35,18 +35,18 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { nodeProbes } from '../src/cli/node-backends.ts';
-import { selectBackend, type BackendChoice } from '../src/core/backend.ts';
-import { createDataset, type Split, type ZslDataset } from '../src/core/dataset.ts';
-import { evaluateModel } from '../src/core/evaluate.ts';
+import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
+import { createDataset, type Split, type ZslDataset } from '../src/core/data/dataset.ts';
+import { evaluateModel } from '../src/core/evaluation/evaluate.ts';
 import { defaultConfig, epochsOf, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import type { ZslModel } from '../src/core/methods/types.ts';
-import { splitFromClasses } from '../src/core/io/build-splits.ts';
+import { splitFromClasses } from '../src/core/data/holdout-split.ts';
 import { parseNameList, resolveClasses } from '../src/core/io/text-lists.ts';
-import { datasetForMethod } from '../src/core/run-method.ts';
-import { zscoreColumns } from '../src/core/semantic.ts';
-import { AWA2_IMAGES_PER_CLASS, scaleCounts, synthesiseFeatures } from '../src/core/synthetic-features.ts';
-import { makeTrainingView } from '../src/core/training-view.ts';
+import { datasetForMethod } from '../src/core/training/train-and-evaluate.ts';
+import { zscoreColumns } from '../src/core/data/semantic.ts';
+import { AWA2_IMAGES_PER_CLASS, scaleCounts, synthesiseFeatures } from '../src/core/data/synthetic-features.ts';
+import { makeTrainingView } from '../src/core/data/training-view.ts';
 import { readRealClassSide, SHARED_AWA2 } from '../tests/unit/helpers/awa2-writer.ts';
 
 const args = process.argv.slice(2);

@@ -9,8 +9,8 @@
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/core/backend.ts';
-import type { BackendName } from '../src/core/backend-names.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { defaultParams, METHOD_INFO, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import { awa2ShapedView } from '../bench/awa2-shaped-view.ts';

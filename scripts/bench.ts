@@ -222,7 +222,7 @@ async function photoBench(): Promise<void> {
   parts.push({ title: 'Dropped picture → top-5 (picture demo, ESZSL, WebGPU on SwiftShader)', ...r, markdown: codeBlock(keep.join('\n')) });
 }
 
-/** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/seed.ts. */
+/** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/semantic-mlp.ts. */
 const TORCH_SEED = `
 import time, sys, torch
 N, D, A, Z, B = 23527, 2048, 85, 40, 64

@@ -1,5 +1,5 @@
 /**
- * Node host for the shared-output parallel feature parse (src/core/io/parallel-parse.ts):
+ * Node host for the shared-output parallel feature parse (src/core/io/features/parallel-parse.ts):
  * worker_threads (scripts/feature-part-worker.ts) that read their own byte range of
  * the file and write rows straight into one SharedArrayBuffer-backed Float32Array.
  * The worker code is bundled to plain JavaScript with esbuild (which tsx itself
@@ -10,8 +10,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FeatureParseError, type FeatureMatrix } from '../src/core/io/feature-parser.ts';
-import { parseFeatureFileParallel, type ParallelParseOptions, type PartResult, type PartTask } from '../src/core/io/parallel-parse.ts';
+import { FeatureParseError, type FeatureMatrix } from '../src/core/io/features/feature-parser.ts';
+import { parseFeatureFileParallel, type ParallelParseOptions, type PartResult, type PartTask } from '../src/core/io/features/parallel-parse.ts';
 import type { PartReply, PartRequest, WorkerSetup } from './feature-part-worker.ts';
 
 export interface WorkerParseOptions

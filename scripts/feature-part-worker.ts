@@ -1,6 +1,6 @@
 /**
  * Worker side of the Node host for the shared-output parallel feature parse (see
- * scripts/feature-parse-workers.ts): runs PartTasks from src/core/io/parallel-parse.ts,
+ * scripts/feature-parse-workers.ts): runs PartTasks from src/core/io/features/parallel-parse.ts,
  * reading its own byte range with fs.readSync at a position (one reused buffer) and
  * writing rows straight into the SharedArrayBuffer it is given. The host bundles
  * this file with esbuild and starts it as an eval worker (or loads it through tsx).
@@ -8,8 +8,8 @@
  */
 import { openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FeatureParseError } from '../src/core/io/feature-parser.ts';
-import { runFeaturePart, type PartResult, type PartTask } from '../src/core/io/parallel-parse.ts';
+import { FeatureParseError } from '../src/core/io/features/feature-parser.ts';
+import { runFeaturePart, type PartResult, type PartTask } from '../src/core/io/features/parallel-parse.ts';
 
 export interface WorkerSetup {
   zslFeaturePartWorker: true;

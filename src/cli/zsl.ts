@@ -2,18 +2,19 @@
  * `npm run zsl -- <command>`: the same core as the app, under Node.
  * Failures print one sentence and exit non-zero; never a stack trace.
  */
-import { selectBackend } from '../core/backend.ts';
-import { describeDataset, findSplit, type ZslDataset } from '../core/dataset.ts';
-import { generateDemoDataset } from '../core/demo-dataset.ts';
+import { selectBackend } from '../core/compute/backend.ts';
+import { describeDataset, findSplit, type ZslDataset } from '../core/data/dataset.ts';
+import { generateDemoDataset } from '../core/demos/demo-dataset.ts';
 import { readFile, writeFile } from 'node:fs/promises';
-import { classifyFeatures } from '../core/classify.ts';
+import { classifyFeatures } from '../core/inference/classify.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
-import { FrozenModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../core/inference/frozen-model.ts';
 import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
-import { freezeRun, trainAndEvaluate } from '../core/run-method.ts';
+import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes, setRequestedBackend } from './node-backends.ts';
 import { filesFromPath } from './node-files.ts';
+import { embedCommand, extractCommand, predictPhotoCommand } from './photo-commands.ts';
 
 const pct = (x: number) => Math.round(x * 10_000) / 100;
 
@@ -43,7 +44,10 @@ async function run(command: Command): Promise<void> {
     console.log(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     return;
   }
-  if (command.kind === 'predict') return predict(command);
+  const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
+  if (command.kind === 'predict') return command.photo ? predictPhotoCommand(command, stderrLog) : predict(command);
+  if (command.kind === 'embed') return embedCommand(command, stderrLog);
+  if (command.kind === 'extract') return extractCommand(command, stderrLog);
   setRequestedBackend(command.backend);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
@@ -122,7 +126,7 @@ async function predict(command: Extract<Command, { kind: 'predict' }>): Promise<
   const frozen = parseModel(await readFile(command.model, 'utf8').catch(() => {
     throw new ZslError('the file cannot be read; expected a model file exported by Zero-Shot Studio.', { file: command.model });
   }), command.model);
-  const dataset = await loadDataset(command.source, command.demoSeed, true);
+  const dataset = await loadDataset(command.source!, command.demoSeed, true);
   if (dataset.featureDim !== frozen.featureDim) {
     throw new ZslError(`the model expects ${frozen.featureDim}-value features; this dataset has ${dataset.featureDim}.`, { file: command.model });
   }

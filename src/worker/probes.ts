@@ -3,7 +3,7 @@
  * to start it, so the user reads a reason ("no adapter") instead of a crash.
  * Browser-only (navigator.gpu, OffscreenCanvas); no React.
  */
-import type { BackendProbe } from '../core/backend.ts';
+import type { BackendProbe } from '../core/compute/backend.ts';
 import type { BackendName } from './protocol.ts';
 
 export const browserProbes: Record<BackendName, BackendProbe> = {

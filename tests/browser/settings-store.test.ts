@@ -6,10 +6,10 @@
 import { deleteDB, openDB } from 'idb';
 import { afterEach, expect, test } from 'vitest';
 import { defaultConfig } from '../../src/core/methods/catalog.ts';
-import { readSettings, type Settings } from '../../src/ui/settings.ts';
-import { createSettingsStore } from '../../src/ui/settings-store.ts';
-import { DB_VERSION } from '../../src/worker/chunked-store.ts';
-import { createRunStore } from '../../src/worker/run-store.ts';
+import { readSettings, type Settings } from '../../src/ui/shared/settings.ts';
+import { createSettingsStore } from '../../src/ui/shared/settings-store.ts';
+import { DB_VERSION } from '../../src/storage/app-database.ts';
+import { createRunStore } from '../../src/worker/stores/run-store.ts';
 
 const names: string[] = [];
 const freshName = () => {

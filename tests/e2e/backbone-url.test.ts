@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { contentSecurityPolicy, STRICT_POLICY } from '../../src/core/site-policy.ts';
+import { contentSecurityPolicy, STRICT_POLICY } from '../../src/client/site-policy.ts';
 import { foreignRequests, launch, watchEgress } from './browser.ts';
 import { writeImageFolder } from './image-folder-files.ts';
 

@@ -1,13 +1,13 @@
 /** Export and import: every method's frozen model ranks test images exactly as the trained model did. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { gatherRows } from '../../src/core/dataset.ts';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
-import { FrozenModel, parseModel, serialiseModel } from '../../src/core/frozen-model.ts';
+import { gatherRows } from '../../src/core/data/dataset.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../../src/core/inference/frozen-model.ts';
 import { defaultConfig, METHOD_NAMES, type MethodName } from '../../src/core/methods/catalog.ts';
 import type { ZslModel } from '../../src/core/methods/types.ts';
-import { datasetForMethod, freezeRun, trainAndEvaluate } from '../../src/core/run-method.ts';
-import { rankClasses } from '../../src/core/search.ts';
+import { datasetForMethod, freezeRun, trainAndEvaluate } from '../../src/core/training/train-and-evaluate.ts';
+import { rankClasses } from '../../src/core/inference/search.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

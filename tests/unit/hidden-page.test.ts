@@ -3,7 +3,8 @@
  * it is throttled in the worker, and the page does not redraw what nobody sees.
  */
 import { describe, expect, test } from 'vitest';
-import type { Progress, StepPoint } from '../../src/core/train-loop.ts';
+import type { Progress } from '../../src/core/progress.ts';
+import type { StepPoint } from '../../src/core/training/train-loop.ts';
 import { AppStore } from '../../src/ui/store.ts';
 import { ProgressThrottle, StepThrottle } from '../../src/worker/step-throttle.ts';
 

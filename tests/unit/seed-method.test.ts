@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { DEFAULT_TRAIN_CONFIG, defaultConfig, validateTrainConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
-import { AdamW } from '../../src/core/optim.ts';
-import { trainAndEvaluate, type RunCheckpoint } from '../../src/core/run-method.ts';
+import { AdamW } from '../../src/core/training/optimiser.ts';
+import { trainAndEvaluate, type RunCheckpoint } from '../../src/core/training/train-and-evaluate.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

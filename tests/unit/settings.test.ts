@@ -1,10 +1,10 @@
 /** The settings kept between visits: read back safely, saved as they change, and a link's setup wins over them. */
 import { describe, expect, test } from 'vitest';
 import { defaultConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
-import { readSettings, settingsOf, startup, type Settings } from '../../src/ui/settings.ts';
-import { SettingsSaver } from '../../src/ui/settings-store.ts';
+import { readSettings, settingsOf, startup, type Settings } from '../../src/ui/shared/settings.ts';
+import { SettingsSaver } from '../../src/ui/shared/settings-store.ts';
 import { AppStore } from '../../src/ui/store.ts';
-import { decodeSetup } from '../../src/ui/url-state.ts';
+import { decodeSetup } from '../../src/ui/shared/url-state.ts';
 
 const eszsl: TrainConfig = { ...defaultConfig('eszsl', 'demo'), seed: 9, calibration: 'fixed', gamma: 0.5, params: { featureReg: 100, attributeReg: 10, attributes: 'l2' } };
 const kept: Settings = {

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { defaultConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
-import { decodeSetup, encodeSetup } from '../../src/ui/url-state.ts';
+import { decodeSetup, encodeSetup } from '../../src/ui/shared/url-state.ts';
 
 test('a setup survives the round trip through a link', () => {
   const config: TrainConfig = {

@@ -7,9 +7,9 @@
  * available and the one used is recorded with each run.
  * Pure TypeScript: no DOM, no tfjs.
  */
-import type { ZslDataset } from '../dataset.ts';
+import type { ZslDataset } from './dataset.ts';
 import { ZslError } from '../errors.ts';
-import { l2Rows, zscoreColumns } from '../semantic.ts';
+import { l2Rows, zscoreColumns } from './semantic.ts';
 
 /** The matrices a run can use. */
 export type SemanticsName = 'att' | 'original_att' | 'zscore' | 'binary' | 'loaded';
@@ -37,7 +37,7 @@ export const SEMANTICS_CHOICES: Record<SemanticsChoice, string> = {
 
 /** What each method's published protocol trains on. */
 export function protocolSemantics(method: string): SemanticsName {
-  return method === 'seed' ? 'zscore' : 'att';
+  return method === 'seed' || method === 'semantic-mlp' ? 'zscore' : 'att';
 }
 
 export interface ResolvedSemantics {

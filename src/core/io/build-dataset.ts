@@ -6,10 +6,11 @@
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
 import { BENCHMARKS, contentKey, recogniseBenchmark, type BenchmarkId } from '../data/dataset-identity.ts';
-import { createDataset, type Split, type ZslDataset } from '../dataset.ts';
+import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
-import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
-import { parseFeatureBytes, parseFeatureStream } from './feature-parser.ts';
+import { splitFromClasses } from '../data/holdout-split.ts';
+import { assertDisjoint, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
+import { parseFeatureBytes, parseFeatureStream } from './features/feature-parser.ts';
 import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
 import { matIndices, matToFloat32 } from './mat5-values.ts';
@@ -18,11 +19,9 @@ import { readGenericImages } from './read-generic.ts';
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
 import { expandZips } from './zip.ts';
+import type { PhaseProgress } from '../progress.ts';
 
-export interface BuildProgress {
-  phase: string;
-  /** Overall, 0…1. */
-  fraction: number;
+export interface BuildProgress extends PhaseProgress {
   bytesDone?: number;
   bytesTotal?: number;
 }

@@ -8,7 +8,7 @@
  */
 import type { SemanticSets } from '../data/class-semantics.ts';
 import { ZslError } from '../errors.ts';
-import { normaliseAttributes } from '../semantic.ts';
+import { normaliseAttributes } from '../data/semantic.ts';
 import { parseAttributeTable, parseClassLabels, parseClassList } from './generic-tables.ts';
 import type { LayoutDescription } from './layout.ts';
 import { readNpyMatrix } from './npy.ts';

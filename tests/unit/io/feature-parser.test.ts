@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeatureParseError, FeatureParser, OutputFullError, parseFeatureBytes, parseFeatureStream } from '../../../src/core/io/feature-parser.ts';
-import { joinFeatureParts, splitAtNewlines, type PartResult } from '../../../src/core/io/feature-ranges.ts';
-import { parseFeatureFileParallel, runFeaturePart, type ParallelParseOptions, type PartTask } from '../../../src/core/io/parallel-parse.ts';
-import { createRng } from '../../../src/core/rng.ts';
+import { FeatureParseError, FeatureParser, OutputFullError, parseFeatureBytes, parseFeatureStream } from '../../../src/core/io/features/feature-parser.ts';
+import { joinFeatureParts, splitAtNewlines, type PartResult } from '../../../src/core/io/features/feature-ranges.ts';
+import { parseFeatureFileParallel, runFeaturePart, type ParallelParseOptions, type PartTask } from '../../../src/core/io/features/parallel-parse.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
 import { chunkedStream, encode } from './helpers/streams.ts';
 
 function randomDecimal(rng: ReturnType<typeof createRng>): string {

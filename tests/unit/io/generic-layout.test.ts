@@ -2,11 +2,11 @@
 // table, class lists; it loads and trains, and every malformed case is a sentence.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findSplit } from '../../../src/core/dataset.ts';
+import { findSplit } from '../../../src/core/data/dataset.ts';
 import { buildDataset } from '../../../src/core/io/build-dataset.ts';
 import { recogniseLayout } from '../../../src/core/io/layout.ts';
 import { defaultConfig } from '../../../src/core/methods/catalog.ts';
-import { trainAndEvaluate } from '../../../src/core/run-method.ts';
+import { trainAndEvaluate } from '../../../src/core/training/train-and-evaluate.ts';
 import { GENERIC_ATTRIBUTES, GENERIC_CLASSES, GENERIC_UNSEEN, genericRelease } from './helpers/generic-release.ts';
 import { sourceFiles } from './helpers/fixtures.ts';
 import { encode } from './helpers/streams.ts';

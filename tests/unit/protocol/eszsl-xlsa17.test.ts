@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../../src/core/io/build-dataset.ts';
-import { findSplit } from '../../../src/core/dataset.ts';
+import { findSplit } from '../../../src/core/data/dataset.ts';
 import { defaultConfig } from '../../../src/core/methods/catalog.ts';
-import { trainAndEvaluate } from '../../../src/core/run-method.ts';
+import { trainAndEvaluate } from '../../../src/core/training/train-and-evaluate.ts';
 import { SHAPES, shapedRelease, type ShapeName } from '../helpers/xlsa17-shaped.ts';
 
 interface Reference { zsl_top1: number; u: number; s: number; h: number; images: number; checksum_features: number; checksum_original: number }

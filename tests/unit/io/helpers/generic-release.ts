@@ -4,7 +4,7 @@
  * features would write it: 6 classes × 4 attributes, 12 images a class, 8-d
  * features drawn around a linear map of the attributes. Test-only code.
  */
-import { createRng } from '../../../../src/core/rng.ts';
+import { createRng } from '../../../../src/core/compute/rng.ts';
 import { writeNpy } from './npy-writer.ts';
 import { encode } from './streams.ts';
 
