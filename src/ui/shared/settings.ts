@@ -4,7 +4,7 @@
  * wins; without one, the settings of the last visit come back. Pure functions
  * (tested in Node): no DOM, no IndexedDB, no React.
  */
-import { BACKEND_ORDER, type BackendChoice } from '../../core/compute/backend-names.ts';
+import { isBackendChoice, type BackendChoice } from '../../core/compute/backend-names.ts';
 import { currentMethodName, defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
 import { SEMANTIC_CHOICES, type SemanticOptions } from '../../core/io/read-semantics.ts';
 import type { AppState } from '../store.ts';
@@ -76,7 +76,7 @@ export function readSettings(raw: unknown): Partial<Settings> {
     }
     out.paramsByMethod = kept;
   }
-  if (raw.backendChoice === 'auto' || BACKEND_ORDER.includes(raw.backendChoice as never)) out.backendChoice = raw.backendChoice as BackendChoice;
+  if (isBackendChoice(raw.backendChoice)) out.backendChoice = raw.backendChoice;
   if (isRecord(raw.semantic)) {
     const semantic = raw.semantic;
     const ok = (Object.keys(SEMANTIC_CHOICES) as Array<keyof SemanticOptions>).every((key) => (SEMANTIC_CHOICES[key] as readonly unknown[]).includes(semantic[key]));
