@@ -59,7 +59,7 @@ export async function loadFiles(
   signal: AbortSignal,
   onProgress: (progress: Progress) => void,
   now: () => number = () => performance.now(),
-): Promise<{ dataset: ZslDataset; semantic: string }> {
+): Promise<{ dataset: ZslDataset; semantic: string; imageFiles?: string[] }> {
   const started = now();
   const result = await buildDataset(files, {
     semantic,
@@ -75,7 +75,7 @@ export async function loadFiles(
       });
     },
   });
-  return { dataset: result.dataset, semantic: result.semantic.description };
+  return { dataset: result.dataset, semantic: result.semantic.description, ...(result.imageFiles ? { imageFiles: result.imageFiles } : {}) };
 }
 
 /** A split whose unseen classes the user picked; a fixed 20% of each seen class's images is test-seen. */
