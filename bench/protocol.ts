@@ -43,3 +43,22 @@ export type BenchEvent =
   | { type: 'skip'; backend: BackendName; reason: string }
   | { type: 'error'; backend: BackendName; method: MethodName | null; message: string }
   | { type: 'done' };
+
+/** bench/parse-worker.ts: parse one File the app's way ('app') or on one thread. */
+export interface ParseBenchRequest {
+  file: File;
+  rows: number;
+  mode: 'app' | 'one-thread';
+}
+
+export interface ParseBenchResult {
+  mode: ParseBenchRequest['mode'];
+  ms: number;
+  rows: number;
+  cols: number;
+  notes: string[];
+  hash: string;
+  shared: boolean;
+  isolated: boolean;
+  threads: number;
+}

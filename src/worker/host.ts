@@ -7,6 +7,7 @@
  * Must not import DOM or React code.
  */
 import { selectBackend } from '../core/compute/backend.ts';
+import { nextBackend } from '../core/compute/backend-names.ts';
 import { CancelledError, toUserMessage } from '../core/errors.ts';
 import { backboneHandlers } from './handlers/backbone.ts';
 import { backendHandlers } from './handlers/backend.ts';
@@ -16,7 +17,7 @@ import { runHandlers } from './handlers/runs.ts';
 import { trainingHandlers } from './handlers/training.ts';
 import { cancelledByUser, createHostContext, type Handler, type Handlers, type HostEnv, type Job } from './host-context.ts';
 import { PauseGate } from './pause-gate.ts';
-import type { BackendName, ControlMessage, Request, RequestKind, StoredRun, ToWorker } from './protocol.ts';
+import type { ControlMessage, Request, RequestKind, StoredRun, ToWorker } from './protocol.ts';
 
 export type { DatasetStore, HostEnv } from './host-context.ts';
 
@@ -91,10 +92,8 @@ export function createWorkerHost(env: HostEnv) {
         // Lets the caller unregister the dead backend, so choosing it again asks for a new device.
         forgetBackend?.();
         ctx.backend = null;
-        const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-        const next = order[Math.min(order.length - 1, order.indexOf(lost) + 1)]!;
         try {
-          const status = await selectBackend(next, env.probes);
+          const status = await selectBackend(nextBackend(lost), env.probes);
           ctx.backend = { ...status, notes: [`The ${lost === 'webgpu' ? 'WebGPU' : lost} device was lost (${reason.replace(/[.!?]+$/, '')}); switched to ${status.name}. Train, resume or restore a model again.`, ...status.notes] };
           env.post({ kind: 'backend', status: ctx.backend });
         } catch (error) {

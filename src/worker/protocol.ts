@@ -15,7 +15,9 @@ import type { Verification } from '../core/backbones/verify-release.ts';
 export type { MapPoint };
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
 import type { EpochReport, EpochTestPoint, RunSummary } from '../core/training/train-and-evaluate.ts';
-import type { Progress, StepPoint } from '../core/training/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
+import type { SemanticOptions } from '../core/io/read-semantics.ts';
+import type { StepPoint } from '../core/training/train-loop.ts';
 
 export type { BackendChoice, BackendName };
 /** The backend in use, and why faster ones were passed over (e.g. "WebGPU unavailable: no adapter."). */
@@ -42,11 +44,6 @@ export interface StagedFiles {
   resume?: { done: number; total: number; backbone: string } | null;
 }
 
-export interface SemanticChoice {
-  source: 'continuous' | 'binary';
-  normalise: 'zscore' | 'l2' | 'none';
-  missing: 'keep' | 'zero' | 'column-mean';
-}
 
 export type LoadedDataset = DatasetSummary & {
   semantic: string | null;
@@ -117,7 +114,7 @@ export interface RequestMap {
   'init': { payload: { backend: BackendChoice }; result: BackendStatus };
   'load-demo': { payload: { seed: number }; result: LoadedDataset };
   'describe-files': { payload: { files: DroppedFile[] }; result: StagedFiles };
-  'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticChoice }; result: LoadedDataset };
+  'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticOptions }; result: LoadedDataset };
   'set-custom-split': { payload: { unseenClasses: number[] }; result: LoadedDataset };
   'list-stored': { payload: object; result: StoredDatasets };
   'load-stored': { payload: { datasetId: string }; result: LoadedDataset };

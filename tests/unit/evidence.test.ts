@@ -101,7 +101,7 @@ describe('(a) calibrated stacking raises GZSL H', () => {
   });
 });
 
-// Issue 4. Until the CVAE's decoder was trained on noisy attributes (GenerativeConfig.attributeNoise)
+// Issue 4. Until the CVAE's decoder was trained on noisy attributes (CvaeConfig.attributeNoise)
 // it memorised the 40 seen classes and placed the unseen ones badly: ZSL top-1 29.3 and H 32.6
 // here (32.9 calibrated) against 41.4 for calibrated SJE; 44.9 / 66.6 calibrated against 69.8 at
 // the size of `scripts/bench-methods.ts --size small`. With the noise and the catalogue's 300

@@ -6,7 +6,8 @@
  * like pooled CNN features. Unseen animals are recognisable only through their
  * attributes, exactly the zero-shot setting. Pure TypeScript: no DOM, no tfjs.
  */
-import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
+import { createDataset, type ZslDataset } from '../data/dataset.ts';
+import { holdOutSplit } from '../data/holdout-split.ts';
 import { createRng, shuffled } from '../compute/rng.ts';
 import { zscoreColumns } from '../data/semantic.ts';
 import { synthesiseFeatures } from '../data/synthetic-features.ts';
@@ -107,29 +108,15 @@ export function generateDemoDataset(options: DemoOptions = {}): ZslDataset {
   const classNames = ZOO.map(([name]) => name);
   const unseen = DEMO_UNSEEN.map((name) => classNames.indexOf(name));
   const seen = classNames.map((_, c) => c).filter((c) => !unseen.includes(c));
-  const train: number[] = [];
-  const testSeen: number[] = [];
-  const testUnseen: number[] = [];
-  for (let c = 0; c < numClasses; c++) {
-    const images = Array.from({ length: imagesPerClass }, (_, k) => c * imagesPerClass + k);
-    if (unseen.includes(c)) {
-      testUnseen.push(...images);
-      continue;
-    }
-    const order = shuffled(images, rng);
-    const held = Math.round(imagesPerClass * testSeenFraction);
-    testSeen.push(...order.subarray(0, held));
-    train.push(...order.subarray(held));
-  }
-  const split: Split = {
+  const split = holdOutSplit({
     name: 'demo',
     description: `${seen.length} seen animals for training, ${unseen.length} never seen`,
     seenClasses: seen,
     unseenClasses: unseen,
-    trainIndices: Int32Array.from(train).sort(),
-    testSeenIndices: Int32Array.from(testSeen).sort(),
-    testUnseenIndices: Int32Array.from(testUnseen),
-  };
+    labels,
+    fraction: testSeenFraction,
+    rng,
+  });
   return createDataset({
     id: `demo-${seed}`,
     name: `Demo zoo (seed ${seed})`,

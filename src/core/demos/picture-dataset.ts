@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { embedImages, preprocess, preprocessBatch, type BackboneModel, type BackboneSpec } from '../backbones/backbone.ts';
-import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
+import { createDataset, type ZslDataset } from '../data/dataset.ts';
+import { holdOutSplit } from '../data/holdout-split.ts';
 import { CancelledError, ZslError } from '../errors.ts';
 import {
   attributesOf,
@@ -21,6 +22,7 @@ import {
   valuesMissingFromSeen,
 } from './picture-world.ts';
 import { createRng, shuffled } from '../compute/rng.ts';
+import type { PhaseProgress } from '../progress.ts';
 
 export const PICTURE_SPLIT = 'pictures';
 
@@ -38,7 +40,7 @@ export interface PictureDatasetOptions {
   renderSize?: number;
   /** Pictures embedded per batch. */
   batchSize?: number;
-  onProgress?: (progress: { phase: string; fraction: number }) => void;
+  onProgress?: (progress: PhaseProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -89,29 +91,15 @@ export async function generatePictureDataset(options: PictureDatasetOptions): Pr
   const classAttributes = new Float32Array(numClasses * PICTURE_ATTRIBUTES.length);
   PICTURE_CLASSES.forEach((c, k) => classAttributes.set(attributeVector(c), k * PICTURE_ATTRIBUTES.length));
 
-  const train: number[] = [];
-  const testSeen: number[] = [];
-  const testUnseen: number[] = [];
-  for (let c = 0; c < numClasses; c++) {
-    const images = Array.from({ length: imagesPerClass }, (_, k) => c * imagesPerClass + k);
-    if (unseenSet.has(c)) {
-      testUnseen.push(...images);
-      continue;
-    }
-    const order = shuffled(images, rng);
-    const held = Math.min(imagesPerClass - 1, Math.round(imagesPerClass * testSeenFraction));
-    testSeen.push(...order.subarray(0, held));
-    train.push(...order.subarray(held));
-  }
-  const split: Split = {
+  const split = holdOutSplit({
     name: PICTURE_SPLIT,
     description: `${seen.length} combinations drawn for training, ${unseen.length} never seen`,
     seenClasses: seen,
     unseenClasses: unseen.sort((a, b) => a - b),
-    trainIndices: Int32Array.from(train).sort(),
-    testSeenIndices: Int32Array.from(testSeen).sort(),
-    testUnseenIndices: Int32Array.from(testUnseen),
-  };
+    labels,
+    fraction: testSeenFraction,
+    rng,
+  });
   return createDataset({
     id: `pictures-${seed}`,
     name: `Picture world (seed ${seed})`,

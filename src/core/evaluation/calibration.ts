@@ -16,6 +16,7 @@ import { createRng, shuffled } from '../compute/rng.ts';
 import { scoreMatrix } from '../inference/search.ts';
 import { runTraining, type Trainer } from '../training/train-loop.ts';
 import type { LabelledSubset, TrainingView } from '../data/training-view.ts';
+import type { PhaseProgress } from '../progress.ts';
 
 export interface ClassHoldoutOptions {
   /** Fraction of the seen classes held out as "validation unseen" (at least 1 class; at least 2 are kept). */
@@ -122,7 +123,7 @@ export interface ChooseGammaOptions {
   /** γ values to try; by default breakpoints of the score margins on the hold-out, plus 0. */
   gammas?: number[];
   signal?: AbortSignal;
-  onProgress?(progress: { phase: string; fraction: number }): void;
+  onProgress?(progress: PhaseProgress): void;
 }
 
 /**
@@ -166,7 +167,7 @@ export async function selectByHoldout<T>(
   view: TrainingView,
   candidates: T[],
   fit: (subView: TrainingView, candidate: T, signal?: AbortSignal) => Promise<ZslModel>,
-  options: { holdout?: Partial<ClassHoldoutOptions>; signal?: AbortSignal; onProgress?(p: { phase: string; fraction: number }): void } = {},
+  options: { holdout?: Partial<ClassHoldoutOptions>; signal?: AbortSignal; onProgress?(p: PhaseProgress): void } = {},
 ): Promise<HoldoutSelection<T>> {
   if (candidates.length === 0) throw new ZslError('expected at least one candidate to choose from.');
   const holdout = makeClassHoldout(view, options.holdout);

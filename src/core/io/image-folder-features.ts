@@ -10,11 +10,11 @@
 import type { BackboneSpec } from '../backbones/backbone.ts';
 import { createDataset, type ZslDataset } from '../data/dataset.ts';
 import { isCancelled, throwIfAborted, ZslError } from '../errors.ts';
-import { splitFromClasses } from './build-splits.ts';
+import { splitFromClasses } from '../data/holdout-split.ts';
 import type { ImageFolder } from './image-folder.ts';
 import type { SourceFile } from './source-file.ts';
 import { normaliseAttributes } from '../data/semantic.ts';
-import type { Progress } from '../training/train-loop.ts';
+import type { Progress } from '../progress.ts';
 import type { SemanticOptions } from './read-semantics.ts';
 
 /** Where an extraction keeps its finished batches (the worker's extraction store implements it in IndexedDB). */

@@ -25,7 +25,8 @@ import {
 import { RUNNERS } from '../methods/registry.ts';
 import type { ZslModel } from '../methods/types.ts';
 import { l2Rows } from '../data/semantic.ts';
-import { runTraining, type EpochPoint, type Progress, type StepPoint } from './train-loop.ts';
+import type { Progress } from '../progress.ts';
+import { runTraining, type EpochPoint, type StepPoint } from './train-loop.ts';
 import { makeTrainingView, type TrainingView } from '../data/training-view.ts';
 
 /** Test metrics measured after each epoch on a sample of test images: for the curves only, never for choices. */

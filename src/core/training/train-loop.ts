@@ -10,6 +10,7 @@ import type { ZslModel } from '../methods/types.ts';
 import { perClassAccuracy } from '../evaluation/metrics.ts';
 import { rankClasses } from '../inference/search.ts';
 import type { LabelledSubset, TrainingView } from '../data/training-view.ts';
+import type { Progress } from '../progress.ts';
 
 export interface Trainer {
   readonly stepsPerEpoch: number;
@@ -41,15 +42,6 @@ export interface EpochPoint {
   /** Per-class accuracy among seen classes on held-out seen images. */
   valAccuracy: number | null;
   seconds: number;
-}
-
-export interface Progress {
-  phase: string;
-  /** 0…1 */
-  fraction: number;
-  /** Seconds left, when it can be estimated. */
-  etaSeconds: number | null;
-  detail?: string;
 }
 
 export interface TrainControl {

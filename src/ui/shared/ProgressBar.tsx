@@ -1,5 +1,5 @@
 /** A labelled progress bar: phase, percent and time left. */
-import type { Progress } from '../../core/training/train-loop.ts';
+import type { Progress } from '../../core/progress.ts';
 import { duration } from './format.ts';
 
 export function ProgressBar({ progress, testId }: { progress: Progress | null; testId: string }) {
