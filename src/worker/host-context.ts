@@ -12,7 +12,7 @@ import type { SourceFile } from '../core/io/source-file.ts';
 import type { BackboneDraft, BackboneModel, BackboneSpec } from '../core/backbones/backbone.ts';
 import { parseResNetSpecId, preprocessingVariants, describePreprocessing } from '../core/backbones/resnet-backbone.ts';
 import type { Verification } from '../core/backbones/verify-release.ts';
-import type { Progress } from '../core/training/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
 import type { ExtractionStore } from './stores/extraction-store.ts';
 import type { PauseGate } from './pause-gate.ts';
 import type {

@@ -17,7 +17,7 @@ import {
 } from '../../core/backbones/backbone.ts';
 import { defaultPreprocessing, isWeightsFileName, loadResNet, modelArtifacts, resNetSpec } from '../../core/backbones/resnet-backbone.ts';
 import { throwIfAborted, ZslError } from '../../core/errors.ts';
-import type { Progress } from '../../core/training/train-loop.ts';
+import type { Progress } from '../../core/progress.ts';
 import type { DroppedFile } from '../protocol.ts';
 
 /** How loading a backbone goes: bytes read, then the network built, then kept. Cancelling stops it between steps. */
