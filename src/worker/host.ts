@@ -17,9 +17,21 @@ import { runHandlers } from './handlers/runs.ts';
 import { trainingHandlers } from './handlers/training.ts';
 import { cancelledByUser, createHostContext, type Handler, type Handlers, type HostEnv, type Job } from './host-context.ts';
 import { PauseGate } from './pause-gate.ts';
-import type { ControlMessage, Request, RequestKind, StoredRun, ToWorker } from './protocol.ts';
+import type { ControlMessage, Request, RequestKind, RequestMap, StoredRun, ToWorker } from './protocol.ts';
 
 export type { DatasetStore, HostEnv } from './host-context.ts';
+
+/**
+ * Per request kind, the buffers of its result that cross to the page as
+ * transfers rather than copies (large arrays the worker does not keep). A kind
+ * not listed transfers nothing.
+ */
+const RESULT_TRANSFERS: { [K in RequestKind]?: (result: RequestMap[K]['result']) => ArrayBuffer[] } = {
+  'list-runs': ({ runs }) => lossBuffers(runs),
+  'delete-run': ({ runs }) => lossBuffers(runs),
+};
+
+const lossBuffers = (runs: StoredRun[]) => runs.map((run) => run.losses.buffer as ArrayBuffer);
 
 export function createWorkerHost(env: HostEnv) {
   const ctx = createHostContext(env);
@@ -39,7 +51,7 @@ export function createWorkerHost(env: HostEnv) {
       if (job.cancel.signal.aborted) throw new CancelledError();
       const handler = handlers[request.kind] as Handler<RequestKind>;
       const result = await handler(request as never, job);
-      const transfer = transferables(result);
+      const transfer = (RESULT_TRANSFERS[request.kind] as ((result: unknown) => ArrayBuffer[]) | undefined)?.(result) ?? [];
       env.post({ kind: 'result', id: request.id, result }, transfer);
     } catch (error) {
       const cancelled = cancelledByUser(error, job);
@@ -48,14 +60,6 @@ export function createWorkerHost(env: HostEnv) {
     } finally {
       jobs.delete(request.id);
     }
-  }
-
-  /** Large arrays cross as transferred buffers, not copies. */
-  function transferables(result: unknown): Transferable[] {
-    if (!result || typeof result !== 'object') return [];
-    if ('topK' in result) return [(result as { topK: Int32Array }).topK.buffer as ArrayBuffer];
-    if ('runs' in result) return (result as { runs: StoredRun[] }).runs.map((r) => r.losses.buffer as ArrayBuffer);
-    return [];
   }
 
   function control(message: ControlMessage): void {

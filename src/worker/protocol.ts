@@ -120,10 +120,6 @@ export interface RequestMap {
   'load-stored': { payload: { datasetId: string }; result: LoadedDataset };
   'delete-stored': { payload: { datasetId: string }; result: StoredDatasets };
   'train': { payload: { config: TrainConfig; resume?: boolean }; result: RunSummary & { runId: string | null; notes: string[]; model: ModelInfo | null } };
-  'classify-features': {
-    payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };
-    result: { topK: Int32Array; k: number; classNames: string[] };
-  };
   'checkpoint-info': { payload: object; result: InterruptedRun | null };
   'discard-checkpoint': { payload: object; result: null };
   /** Drops the features kept from an interrupted image-folder extraction (the next load starts over). */
@@ -152,7 +148,6 @@ export interface RequestMap {
   };
   'classify-image-file': { payload: { file: File; scope: 'unseen' | 'all'; k: number }; result: Classification & { space?: SpaceNote } };
   'embedding-map': { payload: { maxImages: number }; result: { points: MapPoint[]; method: string } };
-  'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
 }
 
 export type RequestKind = keyof RequestMap;

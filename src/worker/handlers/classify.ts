@@ -1,12 +1,11 @@
 /**
- * Request handlers that ask the current model about inputs: feature vectors,
- * an image of the loaded dataset, pixels or a picture file embedded by the
+ * Request handlers that ask the current model about inputs: an image of the
+ * loaded dataset, pixels or a picture file embedded by the
  * backbone, and the 2-D map of the model's embedding space.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
-import { findSplit, gatherRows } from '../../core/data/dataset.ts';
+import { findSplit } from '../../core/data/dataset.ts';
 import { ZslError } from '../../core/errors.ts';
-import { rankClasses } from '../../core/inference/search.ts';
 import { datasetForMethod } from '../../core/training/train-and-evaluate.ts';
 import { classifyFeatures } from '../../core/inference/classify.ts';
 import { embedPicture } from '../../core/demos/picture-dataset.ts';
@@ -15,7 +14,7 @@ import { isResNetSpec } from '../../core/backbones/resnet-backbone.ts';
 import type { Handlers, HostContext } from '../host-context.ts';
 import type { SpaceNote } from '../protocol.ts';
 
-type ClassifyKind = 'classify-features' | 'classify-image' | 'classify-pixels' | 'classify-image-file' | 'embedding-map';
+type ClassifyKind = 'classify-image' | 'classify-pixels' | 'classify-image-file' | 'embedding-map';
 
 export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
   const { env, models, requireBackbone, requireDataset } = ctx;
@@ -56,29 +55,6 @@ export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
   };
 
   return {
-    async 'classify-features'(request) {
-      const { model, frozen } = models.require();
-      if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
-      // The classes and their attributes exactly as the model was trained on them.
-      if (request.featureDim !== frozen.featureDim) {
-        throw new ZslError(`expected ${frozen.featureDim}-value feature vectors, got ${request.featureDim}.`);
-      }
-      const candidates = request.scope === 'unseen' ? frozen.unseenClasses : frozen.classNames.map((_, c) => c);
-      const seen = new Set(frozen.seenClasses);
-      const topK = await rankClasses(
-        model,
-        request.features,
-        request.featureDim,
-        candidates,
-        gatherRows(frozen.classAttributes, frozen.attributeNames.length, candidates),
-        {
-          k: request.k,
-          calibration:
-            request.scope === 'all' && frozen.gamma !== 0 ? { gamma: frozen.gamma, seenMask: candidates.map((c) => seen.has(c)) } : undefined,
-        },
-      );
-      return { topK, k: request.k, classNames: frozen.classNames };
-    },
     async 'classify-image'(request) {
       const data = requireDataset();
       const { model, frozen } = models.require();
