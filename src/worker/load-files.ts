@@ -60,7 +60,7 @@ export async function loadFiles(
   signal: AbortSignal,
   onProgress: (progress: Progress) => void,
   now: () => number = () => performance.now(),
-): Promise<{ dataset: ZslDataset; semantic: string }> {
+): Promise<{ dataset: ZslDataset; semantic: string; imageFiles?: string[] }> {
   const started = now();
   const result = await buildDataset(files, {
     semantic,
@@ -78,5 +78,5 @@ export async function loadFiles(
       });
     },
   });
-  return { dataset: result.dataset, semantic: result.semantic.description };
+  return { dataset: result.dataset, semantic: result.semantic.description, ...(result.imageFiles ? { imageFiles: result.imageFiles } : {}) };
 }
