@@ -1,5 +1,5 @@
 /**
- * Time to the seed's accuracy level (issue 7): how long each method trains before it
+ * Time to the seed's accuracy level: how long each method trains before it
  * recognises unseen images as well as the seed notebook reported (top-1 about 0.32
  * on AwA2's unseen test images with all 50 classes as candidates), and, when
  * Debian's python3-torch is importable, how long the seed's own PyTorch training
@@ -23,7 +23,7 @@
  * PyTorch reference is timed the same way. Closed forms count their solve.
  *
  *   npx tsx scripts/bench-time-to-accuracy.ts [--scale 1] [--dim 2048] [--backend wasm]
- *       [--methods seed,eszsl,sae,devise,ale,sje,cvae] [--level 0.32] [--max-epochs N]
+ *       [--methods semantic-mlp,eszsl,sae,devise,ale,sje,cvae] [--level 0.32] [--max-epochs N]
  *       [--checks 8] [--budget 600] [--no-torch] [--json FILE]
  * --checks: evaluations per epoch (at AwA2's size the seed passes the level within its first epoch);
  * --budget: training seconds after which a method that has not reached the level is given up on.
@@ -35,7 +35,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { nodeProbes } from '../src/cli/node-backends.ts';
-import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendChoice } from '../src/core/compute/backend-names.ts';
 import { createDataset, type Split, type ZslDataset } from '../src/core/data/dataset.ts';
 import { evaluateModel } from '../src/core/evaluation/evaluate.ts';
 import { defaultConfig, epochsOf, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
@@ -246,7 +247,7 @@ function torchReference(dataset: ZslDataset, split: Split, epochs: number): Time
     const last = points.at(-1);
     const hit = points.find((p) => p.u >= level);
     return {
-      method: 'seed', where: version, secondsToLevel: hit?.seconds ?? null, epochToLevel: hit?.epoch ?? null,
+      method: 'semantic-mlp', where: version, secondsToLevel: hit?.seconds ?? null, epochToLevel: hit?.epoch ?? null,
       epochsRun: last?.epoch ?? 0, curve: points.map((p) => p.u), trainSeconds: last?.seconds ?? 0,
     };
   } finally {
@@ -265,7 +266,7 @@ console.log(
 );
 const rows: TimeToLevelRow[] = [];
 for (const method of methods) rows.push(await timeMethod(method, dataset, split, `tfjs ${backend.name}`));
-const torch = args.includes('--no-torch') ? 'skipped (--no-torch)' : torchReference(dataset, split, maxEpochs ?? epochsOf(defaultConfig('seed')));
+const torch = args.includes('--no-torch') ? 'skipped (--no-torch)' : torchReference(dataset, split, maxEpochs ?? epochsOf(defaultConfig('semantic-mlp')));
 if (typeof torch !== 'string') rows.push(torch);
 
 const reference = typeof torch === 'string' ? null : torch.secondsToLevel;

@@ -4,7 +4,7 @@
  * offers here: cpu, wasm, and webgpu (Dawn on Vulkan; lavapipe on CPU-only
  * machines). Times a few steps after a warm-up and scales to one epoch, so it
  * finishes in minutes. Prints a markdown table.
- *   npx tsx scripts/bench-train.ts [--backends cpu,wasm,webgpu] [--methods seed,devise,...] [--steps 5]
+ *   npx tsx scripts/bench-train.ts [--backends cpu,wasm,webgpu] [--methods semantic-mlp,devise,...] [--steps 5]
  * Node only; imports the core and the CLI's backend adapters, never the UI.
  */
 import os from 'node:os';

@@ -3,8 +3,9 @@
  * Each method's flags come from its settings table in the catalog.
  * Pure TypeScript (tested in Node); no tfjs, no file system.
  */
-import { BACKEND_ORDER, type BackendChoice } from '../core/compute/backend-names.ts';
+import { BACKEND_ORDER, isBackendChoice, type BackendChoice } from '../core/compute/backend-names.ts';
 import {
+  currentMethodName,
   defaultConfig,
   METHOD_INFO,
   METHOD_NAMES,
@@ -18,7 +19,7 @@ import { ZslError } from '../core/errors.ts';
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'inspect'; source: string; json: boolean }
+  | { kind: 'inspect'; source: string; json: boolean; full: boolean }
   | {
       kind: 'train';
       source: string;
@@ -67,7 +68,7 @@ export const USAGE = `Zero-Shot Studio command line
 
 Usage:
   npm run zsl -- train <demo|folder|zip> [options]
-  npm run zsl -- inspect <demo|folder|zip> [--json]
+  npm run zsl -- inspect <demo|folder|zip> [--full] [--json]
   npm run zsl -- predict <model.json> <demo|folder|zip> [--images 1,2,3] [--scope unseen|all] [--json]
   npm run zsl -- predict <model.json> --photo <picture> --backbone <weights> [--scope unseen|all] [--json]
   npm run zsl -- embed <picture> --backbone <weights> [--preprocessing caffe|torchvision] [--resize stretch|center-crop] [--json]
@@ -92,6 +93,9 @@ Options for train:
                               val_loc are refused: they overlap test_seen_loc)
   --json                      print one JSON object as the last line
 
+Options for inspect: --full parses every feature value (a bad value is reported with its line); without it
+  only the layout, the counts and the feature file's first line are checked
+
 Options for predict: --images (1-based image numbers, default 1), --scope (unseen or all classes), --demo-seed, --json
 
 Backbones for embed, extract and predict --photo (--backbone):
@@ -106,7 +110,7 @@ extract writes <out>/Features/<network>/AwA2-features.txt, AwA2-labels.txt, AwA2
 files it found, and resumes an interrupted run from what <out> already holds.
 
 Methods and their settings:
-${METHOD_NAMES.map((m) => `  ${m.padEnd(8)} ${METHOD_INFO[m].label}\n${METHOD_INFO[m].params.map(describeParam).join('\n')}`).join('\n')}
+${METHOD_NAMES.map((m) => `  ${m.padEnd(12)} ${METHOD_INFO[m].label}\n${METHOD_INFO[m].params.map(describeParam).join('\n')}`).join('\n')}
 `;
 
 export function parseArgs(argv: string[]): Command {
@@ -117,8 +121,8 @@ export function parseArgs(argv: string[]): Command {
   if (verb !== 'train' && verb !== 'inspect') throw new ZslError(`unknown command "${verb}"; expected train, inspect, predict, embed or extract (see --help).`);
   if (!source || source.startsWith('--')) throw new ZslError(`"${verb}" needs a dataset: demo, a folder or a zip.`);
   const methodAt = rest.indexOf('--method');
-  const method = (methodAt >= 0 ? rest[methodAt + 1] : 'seed') as MethodName;
-  if (!METHOD_INFO[method]) throw new ZslError(`unknown method "${method}"; expected one of ${METHOD_NAMES.join(', ')}.`);
+  const method = currentMethodName(methodAt >= 0 ? rest[methodAt + 1] ?? '' : 'semantic-mlp') as MethodName;
+  if (!Object.hasOwn(METHOD_INFO, method)) throw new ZslError(`unknown method "${method}"; expected one of ${METHOD_NAMES.join(', ')}.`);
   const config = defaultConfig(method, source === 'demo' ? 'demo' : 'ps');
   const specs = new Map<string, ParamSpec>(METHOD_INFO[method].params.map((p) => [`--${p.flag}`, p]));
   let json = false;
@@ -126,10 +130,15 @@ export function parseArgs(argv: string[]): Command {
   let demoSeed = 7;
   let save: string | null = null;
   let psTraining: Extract<Command, { kind: 'train' }>['psTraining'] = 'trainval_loc';
+  let full = false;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!;
     if (flag === '--json') {
       json = true;
+      continue;
+    }
+    if (flag === '--full' && verb === 'inspect') {
+      full = true;
       continue;
     }
     if (flag === '--calibrate') {
@@ -162,7 +171,7 @@ export function parseArgs(argv: string[]): Command {
       config.gamma = toNumber(flag, value);
     } else if (flag === '--demo-seed') demoSeed = toNumber(flag, value);
     else if (flag === '--backend') {
-      if (value !== 'auto' && !BACKEND_ORDER.includes(value as never)) {
+      if (!isBackendChoice(value)) {
         throw new ZslError(`unknown backend "${value}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
       }
       backend = value as BackendChoice;
@@ -170,7 +179,7 @@ export function parseArgs(argv: string[]): Command {
       throw new ZslError(`the option ${flag} is not a setting of ${method} (see --help).`);
     } else throw new ZslError(`unknown option ${flag} (see --help).`);
   }
-  if (verb === 'inspect') return { kind: 'inspect', source, json };
+  if (verb === 'inspect') return { kind: 'inspect', source, json, full };
   return { kind: 'train', source, json, backend, config: validateTrainConfig(config), demoSeed, save, psTraining };
 }
 
@@ -260,7 +269,7 @@ function backboneOptions(options: Map<string, string>, verb: string): BackboneOp
   }
   const backend = options.get('--backend');
   if (backend !== undefined) {
-    if (backend !== 'auto' && !BACKEND_ORDER.includes(backend as never)) throw new ZslError(`unknown backend "${backend}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
+    if (!isBackendChoice(backend)) throw new ZslError(`unknown backend "${backend}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
     out.backend = backend as BackendChoice;
   }
   return out;

@@ -13,6 +13,7 @@ import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-
 import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes, setRequestedBackend } from './node-backends.ts';
+import { parallelFeatureParser } from './feature-workers.ts';
 import { filesFromPath } from './node-files.ts';
 import { embedCommand, extractCommand, predictPhotoCommand } from './photo-commands.ts';
 
@@ -23,6 +24,7 @@ async function loadDataset(source: string, demoSeed: number, quiet: boolean, psT
   let lastPhase = '';
   const { dataset } = await buildDataset(await filesFromPath(source), {
     psTraining,
+    parseFeatures: parallelFeatureParser(),
     onProgress: (p) => {
       if (!quiet && p.phase !== lastPhase) {
         lastPhase = p.phase;
@@ -40,8 +42,11 @@ async function run(command: Command): Promise<void> {
   }
   if (command.kind === 'inspect') {
     const result =
-      command.source === 'demo' ? inspectDemo() : await inspectFiles(await filesFromPath(command.source));
+      command.source === 'demo' ? inspectDemo() : await inspectFiles(await filesFromPath(command.source), { full: command.full, parseFeatures: parallelFeatureParser() });
     console.log(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    if (result.checked === 'layout') {
+      process.stderr.write('Checked the layout, the counts and the feature file\'s first line only; --full reads every value.\n');
+    }
     return;
   }
   const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
@@ -152,6 +157,7 @@ function inspectDemo() {
   const split = summary.splits[0]!;
   return {
     layout: 'demo',
+    checked: 'every value' as const,
     images: summary.images,
     feature_dim: summary.featureDim,
     classes: summary.classes,

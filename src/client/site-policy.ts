@@ -82,6 +82,27 @@ export const DOCUMENT_HEADER_POLICY = DIRECTIVES.map(([name, sources]) =>
 ).join('; ');
 
 /**
+ * The headers that make the page cross-origin isolated (`crossOriginIsolated`), so
+ * its worker may share memory with sub-workers: the parallel feature parse and the
+ * threaded WASM backend need SharedArrayBuffer. Sent with every response, the page,
+ * its workers' scripts and the .wasm files alike. COEP is `require-corp` rather than
+ * `credentialless`: the app embeds nothing from other sites (img-src allows only
+ * itself, data: and blob:), and its one cross-origin request, a backbone URL, is a
+ * CORS fetch that a model host must answer with Access-Control-Allow-Origin anyway;
+ * `require-corp` is the value every browser with isolation understands.
+ * Without these headers the app still works, on one thread.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Every header a deployment sends with one response: the policy (the page's outer bound, or the strict one) and isolation. */
+export function responseHeaders(isDocument: boolean): Record<string, string> {
+  return { 'Content-Security-Policy': isDocument ? DOCUMENT_HEADER_POLICY : STRICT_POLICY, ...CROSS_ORIGIN_ISOLATION_HEADERS };
+}
+
+/**
  * The origin of a backbone address the user typed, or a sentence saying why it
  * cannot be used. Only https (or http on this computer) is accepted.
  */

@@ -10,7 +10,9 @@ import { dropKind, IMAGE_PATTERN } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/progress.ts';
-import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
+import { browserFeatureParser, rememberBlob } from './parallel-features.ts';
+import type { SemanticOptions } from '../core/io/read-semantics.ts';
+import type { DroppedFile, StagedFiles } from './protocol.ts';
 
 /** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */
 export const LIMITS = { fileBytes: 4e9, files: 20_000 };
@@ -24,7 +26,7 @@ export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => {
       throw new ZslError(`is ${(file.size / 1e9).toFixed(1)} GB; expected files under ${LIMITS.fileBytes / 1e9} GB (the AwA2 feature file is 0.73 GB).`, { file: path });
     }
   }
-  return files.map(({ file, path }) => fromBlob(file, path));
+  return files.map(({ file, path }) => rememberBlob(fromBlob(file, path), file));
 };
 
 export async function stageFiles(files: DroppedFile[], token: number, signal: AbortSignal) {
@@ -54,25 +56,27 @@ export async function stageFiles(files: DroppedFile[], token: number, signal: Ab
 
 export async function loadFiles(
   files: SourceFile[],
-  semantic: SemanticChoice,
+  semantic: SemanticOptions,
   signal: AbortSignal,
   onProgress: (progress: Progress) => void,
   now: () => number = () => performance.now(),
-): Promise<{ dataset: ZslDataset; semantic: string }> {
+): Promise<{ dataset: ZslDataset; semantic: string; imageFiles?: string[] }> {
   const started = now();
   const result = await buildDataset(files, {
     semantic,
     signal,
+    parseFeatures: browserFeatureParser(),
     onProgress: (p) => {
       const seconds = (now() - started) / 1000;
       const rate = p.bytesDone !== undefined && seconds > 0 ? p.bytesDone / 1e6 / seconds : null;
+      const detail = [rate !== null ? `${rate.toFixed(0)} MB/s` : null, p.note ?? null].filter((d) => d !== null).join(' · ');
       onProgress({
         phase: p.phase,
         fraction: p.fraction,
         etaSeconds: p.fraction > 0.02 ? (seconds * (1 - p.fraction)) / p.fraction : null,
-        detail: rate !== null ? `${rate.toFixed(0)} MB/s` : undefined,
+        detail: detail || undefined,
       });
     },
   });
-  return { dataset: result.dataset, semantic: result.semantic.description };
+  return { dataset: result.dataset, semantic: result.semantic.description, ...(result.imageFiles ? { imageFiles: result.imageFiles } : {}) };
 }

@@ -104,6 +104,17 @@ describe('dataset cache round trip', () => {
     expect(meta.semantic).not.toBe(semantic);
   });
 
+  it('stores features that live in a SharedArrayBuffer (a parallel parse\'s output)', async () => {
+    const { cache } = freshCache({ chunkBytes: ODD_CHUNK });
+    const plain = large();
+    const features = new Float32Array(new SharedArrayBuffer(plain.features.byteLength));
+    features.set(plain.features);
+    const dataset = { ...plain, features };
+    await cache.save(dataset, { semantic: null, sourceDescription: 'shared' });
+    const { dataset: loaded } = await cache.load(dataset.id);
+    expect(firstDifference(loaded.features, plain.features)).toBe(-1);
+  });
+
   it('splits a larger dataset over many chunks of an odd size and reports progress up to 1', async () => {
     const { cache, dbName } = freshCache({ chunkBytes: ODD_CHUNK });
     const dataset = large();

@@ -37,7 +37,7 @@ describe('the store of a hidden page', () => {
     store.startRun(1);
     store.setHidden(true);
     store.addSteps(points(1, 50));
-    store.finishRun({ method: 'seed' } as never, 'run-1');
+    store.finishRun({ method: 'semantic-mlp' } as never, 'run-1');
     expect(store.getState().runs[0]!.lossCurve.at(-1)!.step).toBe(50);
     store.setHidden(false);
     expect(store.getState().lossCurve.at(-1)!.step).toBe(50);

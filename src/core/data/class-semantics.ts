@@ -3,7 +3,7 @@
  * carry several (xlsa17's `att` and `original_att`, AwA2's continuous and binary
  * text matrices); each method's published protocol used one of them, and that is
  * the default: `att` as shipped for the classical methods, the seed notebook's
- * z-scored continuous matrix for the seed method. Every other choice stays
+ * z-scored continuous matrix for its semantic MLP. Every other choice stays
  * available and the one used is recorded with each run.
  * Pure TypeScript: no DOM, no tfjs.
  */
@@ -37,7 +37,7 @@ export const SEMANTICS_CHOICES: Record<SemanticsChoice, string> = {
 
 /** What each method's published protocol trains on. */
 export function protocolSemantics(method: string): SemanticsName {
-  return method === 'seed' || method === 'semantic-mlp' ? 'zscore' : 'att';
+  return method === 'semantic-mlp' ? 'zscore' : 'att';
 }
 
 export interface ResolvedSemantics {

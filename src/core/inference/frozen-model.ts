@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSource } from '../data/dataset.ts';
 import { ZslError } from '../errors.ts';
+import { currentMethodName } from '../methods/catalog.ts';
 import type { Metric, ZslModel } from '../methods/types.ts';
 
 export const MODEL_FORMAT = 'zero-shot-studio-model';
@@ -220,7 +221,8 @@ export function parseModel(text: string, file = 'model file'): FrozenModelData {
   for (const [variable, got, expected] of sizes) {
     if (got !== expected) throw new ZslError(`holds ${got} values; expected ${expected}. The file is damaged.`, { file, variable });
   }
-  return data;
+  // Files exported before a method was renamed name it by its old id.
+  return { ...data, method: currentMethodName(data.method) };
 }
 
 function toBase64(values: Float32Array): string {

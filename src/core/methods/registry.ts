@@ -9,9 +9,9 @@ import type { TrainingView } from '../data/training-view.ts';
 import { createBilinearTrainer } from './bilinear.ts';
 import type { MethodName, ParamValue } from './catalog.ts';
 import { fitEszsl, type ClosedFormHooks } from './eszsl.ts';
-import { createGenerativeTrainer, GENERATIVE_DEFAULTS } from './cvae-method.ts';
+import { createCvaeTrainer, CVAE_DEFAULTS } from './cvae-method.ts';
 import { fitSae } from './sae.ts';
-import { createSeedTrainer } from './semantic-mlp.ts';
+import { createSemanticMlpTrainer } from './semantic-mlp.ts';
 import type { ZslModel } from './types.ts';
 
 type Params = Record<string, ParamValue>;
@@ -38,10 +38,10 @@ const bilinear = (loss: 'devise' | 'ale' | 'sje'): MethodRunner => ({
 });
 
 export const RUNNERS: Record<MethodName, MethodRunner> = {
-  seed: {
+  'semantic-mlp': {
     family: 'trained',
     createTrainer: (view, p, seed) =>
-      createSeedTrainer(view, {
+      createSemanticMlpTrainer(view, {
         epochs: num(p, 'epochs'),
         batchSize: num(p, 'batchSize'),
         learningRate: num(p, 'learningRate'),
@@ -68,8 +68,8 @@ export const RUNNERS: Record<MethodName, MethodRunner> = {
   cvae: {
     family: 'trained',
     createTrainer: (view, p, seed) =>
-      createGenerativeTrainer(view, {
-        ...GENERATIVE_DEFAULTS,
+      createCvaeTrainer(view, {
+        ...CVAE_DEFAULTS,
         epochs: num(p, 'epochs'),
         batchSize: num(p, 'batchSize'),
         learningRate: num(p, 'learningRate'),

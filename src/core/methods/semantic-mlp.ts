@@ -15,7 +15,7 @@ import { applyDense, createDense, type Dense } from './dense.ts';
 import { BatchOrder, meanLoss } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 
-export interface SeedConfig {
+export interface SemanticMlpConfig {
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -27,8 +27,8 @@ export interface SeedConfig {
   seed: number;
 }
 
-export class SeedModel implements ZslModel {
-  readonly method = 'seed';
+export class SemanticMlpModel implements ZslModel {
+  readonly method = 'semantic-mlp';
   readonly metric = 'euclidean' as const;
   constructor(readonly layers: [Dense, Dense]) {}
 
@@ -59,9 +59,9 @@ export class SeedModel implements ZslModel {
   }
 }
 
-export function createSeedTrainer(view: TrainingView, config: SeedConfig): Trainer {
+export function createSemanticMlpTrainer(view: TrainingView, config: SemanticMlpConfig): Trainer {
   const rng = createRng(config.seed);
-  const model = new SeedModel([
+  const model = new SemanticMlpModel([
     createDense(view.numAttributes, config.hiddenUnits, rng, 'semantic_hidden'),
     createDense(config.hiddenUnits, view.featureDim, rng, 'semantic_out'),
   ]);

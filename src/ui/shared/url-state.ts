@@ -4,9 +4,8 @@
  * functions over URLSearchParams (tested in Node); unknown or invalid values
  * are dropped with a sentence, never thrown.
  */
-import type { BackendChoice } from '../../core/compute/backend-names.ts';
-import { BACKEND_ORDER } from '../../core/compute/backend-names.ts';
-import { defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
+import { isBackendChoice, type BackendChoice } from '../../core/compute/backend-names.ts';
+import { currentMethodName, defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
 
 export interface SharedSetup {
   /** "demo-7" for the demo with seed 7, or the id of a stored dataset. */
@@ -41,13 +40,14 @@ export function decodeSetup(search: URLSearchParams): SharedSetup {
   const backendText = search.get('backend');
   let backend: BackendChoice | null = null;
   if (backendText) {
-    if (backendText === 'auto' || BACKEND_ORDER.includes(backendText as never)) backend = backendText as BackendChoice;
+    if (isBackendChoice(backendText)) backend = backendText;
     else problems.push(`The link asks for an unknown backend "${backendText}"; the automatic choice is used.`);
   }
   const dataset = search.get('dataset');
-  const methodText = search.get('method');
+  // Links made before a method was renamed still open with that method.
+  const methodText = search.get('method') === null ? null : currentMethodName(search.get('method')!);
   if (!methodText) return { dataset, backend, config: null, problems };
-  if (!(methodText in METHOD_INFO)) {
+  if (!Object.hasOwn(METHOD_INFO, methodText)) {
     problems.push(`The link names an unknown method "${methodText}"; the default setup is used.`);
     return { dataset, backend, config: null, problems };
   }

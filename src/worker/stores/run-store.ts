@@ -3,8 +3,9 @@
  * runs table, every curve point and the frozen model survive a reload. Worker
  * side; no DOM beyond IndexedDB, no React.
  */
-import type { CacheDb, CheckpointRecord, RunRecordStored } from '../../storage/app-database.ts';
-import { DB_NAME, inTransaction, openCacheDb } from '../../storage/app-database.ts';
+import type { AppDatabase, CheckpointRecord, RunRecordStored } from '../../storage/app-database.ts';
+import { DB_NAME, inTransaction, openAppDatabase } from '../../storage/app-database.ts';
+import { withCurrentMethod } from '../../core/methods/catalog.ts';
 
 export type { CheckpointRecord, RunRecordStored };
 
@@ -21,8 +22,8 @@ export interface RunStore {
 }
 
 export function createRunStore(name = DB_NAME): RunStore {
-  let db: Promise<CacheDb> | null = null;
-  const open = () => (db ??= openCacheDb(name, () => (db = null)));
+  let db: Promise<AppDatabase> | null = null;
+  const open = () => (db ??= openAppDatabase(name, () => (db = null)));
   return {
     async save(record) {
       await inTransaction(await open(), ['runs'], 'readwrite', (tx) => tx.objectStore('runs').put(record).then(() => undefined));
@@ -31,7 +32,7 @@ export function createRunStore(name = DB_NAME): RunStore {
       const all = await (await open()).getAll('runs');
       return all
         .sort((a, b) => b.savedAt - a.savedAt)
-        .map(({ model, ...rest }) => ({ ...rest, hasModel: model !== null }));
+        .map(({ model, ...rest }) => ({ ...rest, summary: withCurrentMethod(rest.summary), hasModel: model !== null }));
     },
     async model(id) {
       return (await (await open()).get('runs', id))?.model ?? null;
@@ -43,7 +44,9 @@ export function createRunStore(name = DB_NAME): RunStore {
       await inTransaction(await open(), ['checkpoints'], 'readwrite', (tx) => tx.objectStore('checkpoints').put(record).then(() => undefined));
     },
     async checkpoint() {
-      return (await (await open()).get('checkpoints', 'interrupted')) ?? null;
+      const record = await (await open()).get('checkpoints', 'interrupted');
+      // Runs and checkpoints kept before a method was renamed name it by its old id.
+      return record ? { ...record, config: withCurrentMethod(record.config) } : null;
     },
     async clearCheckpoint() {
       await (await open()).delete('checkpoints', 'interrupted');

@@ -12,7 +12,7 @@ import { evaluateModel } from '../../../src/core/evaluation/evaluate.ts';
 import { datasetForMethod, trainAndEvaluate, type RunSummary } from '../../../src/core/training/train-and-evaluate.ts';
 
 /** The embedding (compatibility) methods; every other catalogue method is treated as generative. */
-export const EMBEDDING_METHODS: readonly string[] = ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje'];
+export const EMBEDDING_METHODS: readonly string[] = ['semantic-mlp', 'eszsl', 'sae', 'devise', 'ale', 'sje'];
 
 export const allMethods = (): MethodName[] => [...METHOD_NAMES];
 export const generativeMethods = (): MethodName[] => METHOD_NAMES.filter((m) => !EMBEDDING_METHODS.includes(m));

@@ -13,7 +13,7 @@ import { getVariable, readMat5 } from '../../../src/core/io/mat5.ts';
 import { matToFloat32 } from '../../../src/core/io/mat5-values.ts';
 import { defaultConfig, METHOD_INFO } from '../../../src/core/methods/catalog.ts';
 import { createDense } from '../../../src/core/methods/dense.ts';
-import { SeedModel } from '../../../src/core/methods/semantic-mlp.ts';
+import { SemanticMlpModel } from '../../../src/core/methods/semantic-mlp.ts';
 import { readRealClassSide, SHARED_AWA2 } from '../helpers/awa2-writer.ts';
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ const reference = JSON.parse(readFileSync(new URL('./zscore-awa2-reference.json'
 
 describe("the seed notebook's settings", () => {
   it('are the defaults: batch 64, AdamW 1e-4 / 9e-5, clip 5, dropout 0.3 / 0.5, 1,024 hidden units, 8 epochs', () => {
-    expect(defaultConfig('seed').params).toEqual({
+    expect(defaultConfig('semantic-mlp').params).toEqual({
       epochs: 8,
       batchSize: 64,
       learningRate: 1e-4,
@@ -38,14 +38,14 @@ describe("the seed notebook's settings", () => {
       hiddenDropout: 0.5,
       clipValue: 5,
     });
-    expect(METHOD_INFO.seed.family).toBe('trained');
-    expect(protocolSemantics('seed')).toBe('zscore');
+    expect(METHOD_INFO['semantic-mlp'].family).toBe('trained');
+    expect(protocolSemantics('semantic-mlp')).toBe('zscore');
     for (const m of ['eszsl', 'sae', 'devise', 'ale', 'sje', 'cvae']) expect(protocolSemantics(m)).toBe('att');
   });
 
   it('ends the semantic unit with a ReLU: relu(relu(a·W1 + b1)·W2 + b2), computed here in plain JS', () => {
     const rng = createRng(3);
-    const model = new SeedModel([createDense(5, 7, rng, 'h'), createDense(7, 4, rng, 'o')]);
+    const model = new SemanticMlpModel([createDense(5, 7, rng, 'h'), createDense(7, 4, rng, 'o')]);
     const a = Array.from({ length: 3 * 5 }, () => rng.next() * 4 - 2);
     const out = model.embedClasses(tf.tensor2d(a, [3, 5]));
     const got = Array.from(out.dataSync());
@@ -103,7 +103,7 @@ describe('class semantics against independent computations', () => {
     for (let k = 0; k < shipped.length; k++) worst = Math.max(worst, Math.abs(att.matrix[k]! - shipped[k]!));
     expect(worst).toBeLessThan(1e-6);
     // The seed's protocol is the z-scored matrix, the same as numpy's above.
-    const seed = resolveSemantics(dataset, 'protocol', 'seed');
+    const seed = resolveSemantics(dataset, 'protocol', 'semantic-mlp');
     expect(seed.name).toBe('zscore');
     expect(seed.matrix[0]).toBeCloseTo(reference.rows[0]![0]!, 4);
     // Binary: thresholded at the overall mean, as the AwA2 binary matrix is (README: 20.79).

@@ -1,18 +1,22 @@
 /**
  * Node host for the shared-output parallel feature parse (src/core/io/features/parallel-parse.ts):
- * worker_threads (scripts/feature-part-worker.ts) that read their own byte range of
+ * worker_threads (src/cli/feature-part-worker.ts) that read their own byte range of
  * the file and write rows straight into one SharedArrayBuffer-backed Float32Array.
  * The worker code is bundled to plain JavaScript with esbuild (which tsx itself
  * depends on), so a worker starts in tens of milliseconds instead of loading tsx;
- * without esbuild, workers load tsx. Node only: not part of the app bundle.
+ * without esbuild, workers load tsx. Node only: the command line's, never the app's.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FeatureParseError, type FeatureMatrix } from '../src/core/io/features/feature-parser.ts';
-import { parseFeatureFileParallel, type ParallelParseOptions, type PartResult, type PartTask } from '../src/core/io/features/parallel-parse.ts';
-import type { PartReply, PartRequest, WorkerSetup } from './feature-part-worker.ts';
+import type { FeatureMatrix } from '../core/io/features/feature-parser.ts';
+import { createPartPool, type PartReply } from '../core/io/features/part-pool.ts';
+import { parseFeatureFileParallel, type ParallelParseOptions } from '../core/io/features/parallel-parse.ts';
+import { streamFeatureFile, type FeatureFileParser } from '../core/io/build-dataset.ts';
+import type { WorkerSetup } from './feature-part-worker.ts';
+import { diskPath } from './node-files.ts';
 
 export interface WorkerParseOptions
   extends Pick<ParallelParseOptions, 'rows' | 'columns' | 'onFallback' | 'onProgress' | 'chunkBytes' | 'minPartBytes' | 'signal' | 'allocate'> {
@@ -44,12 +48,7 @@ export async function parseFeatureFileInWorkers(filePath: string, options: Worke
   const count = Math.max(1, options.workers ?? 2);
   const source = await bundledWorker();
   const fd = openSync(filePath, 'r');
-  const workers: Worker[] = [];
-  const pending = new Map<number, { resolve: (r: PartResult) => void; reject: (e: unknown) => void }>();
-  const idle: Worker[] = [];
-  const queue: (() => void)[] = [];
-  let nextId = 0;
-  const spawn = (): Worker => {
+  const pool = createPartPool(count, () => {
     const workerData: WorkerSetup = { zslFeaturePartWorker: true, path: filePath };
     // Without the bundle: workers do not inherit tsx's loader, so register it, then load the worker file.
     const code =
@@ -58,36 +57,15 @@ export async function parseFeatureFileInWorkers(filePath: string, options: Worke
     // execArgv: [] keeps the parent's loader flags (tsx's --import) out: the bundle needs none, and the
     // fallback registers tsx itself.
     const worker = new Worker(code, { eval: true, workerData, execArgv: [] });
-    worker.on('message', (reply: PartReply) => {
-      const p = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (!p) return;
-      if (reply.ok) p.resolve(reply.result);
-      else p.reject(reply.feature ? new FeatureParseError(reply.feature.detail, reply.feature.location) : new Error(reply.message));
-      idle.push(worker);
-      queue.shift()?.();
-    });
-    worker.on('error', (error) => {
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    });
-    workers.push(worker);
-    return worker;
-  };
-  const runTask = (task: PartTask, output: Float32Array) =>
-    new Promise<PartResult>((resolve, reject) => {
-      const start = () => {
-        const worker = idle.pop() ?? (workers.length < count ? spawn() : null);
-        if (!worker) {
-          queue.push(start);
-          return;
-        }
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, task, output } satisfies PartRequest);
-      };
-      start();
-    });
+    return {
+      post: (request) => worker.postMessage(request),
+      listen: (onReply, onError) => {
+        worker.on('message', (reply: PartReply) => onReply(reply));
+        worker.on('error', onError);
+      },
+      terminate: () => worker.terminate(),
+    };
+  });
   try {
     return await parseFeatureFileParallel({
       ...options,
@@ -95,10 +73,40 @@ export async function parseFeatureFileInWorkers(filePath: string, options: Worke
       size: fstatSync(fd).size,
       parts: count,
       read: (into, position) => readSync(fd, into, 0, into.length, position),
-      runTask,
+      runTask: pool.runTask,
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
     closeSync(fd);
   }
+}
+
+/** Threads for a parse: one per CPU the process may use, at most 8 (past that the disk is the limit). */
+export function parseThreads(): number {
+  return Math.max(1, Math.min(8, os.availableParallelism()));
+}
+
+/**
+ * The command line's feature-file parse: a file on disk is parsed by `threads`
+ * worker_threads into one SharedArrayBuffer; a zip entry, or one thread, streams.
+ */
+export function parallelFeatureParser(threads = parseThreads(), tuning: Pick<WorkerParseOptions, 'minPartBytes' | 'chunkBytes'> = {}): FeatureFileParser {
+  return async (file, options) => {
+    const where = diskPath(file);
+    if (!where || threads < 2) {
+      options.onNote?.(where ? 'one thread (one CPU)' : 'one thread (the file is read from an archive)');
+      return streamFeatureFile(file, options);
+    }
+    options.onNote?.(`${threads} threads`);
+    return parseFeatureFileInWorkers(where, {
+      rows: options.rows,
+      workers: threads,
+      file: options.file,
+      ...(options.columns !== undefined ? { columns: options.columns } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onFallback: (reason) => options.onNote?.(reason),
+      ...tuning,
+    });
+  };
 }

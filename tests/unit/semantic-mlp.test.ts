@@ -14,7 +14,7 @@ const split = demo.splits[0]!;
 const withParams = (base: TrainConfig, params: Record<string, number>): TrainConfig => ({ ...base, params: { ...base.params, ...params } });
 const config = withParams(DEFAULT_TRAIN_CONFIG, { epochs: 4, hiddenUnits: 64, learningRate: 3e-3, batchSize: 64 });
 
-describe('the seed method', () => {
+describe("the semantic MLP (the seed notebook's method)", () => {
   test('its loss falls and it beats chance on unseen classes', async () => {
     const epochs: number[] = [];
     const { model, run } = await trainAndEvaluate(demo, split, config, 'cpu', {
@@ -122,9 +122,9 @@ describe('validateTrainConfig', () => {
 });
 
 describe('checkpoints', () => {
-  test.each(['seed', 'devise'] as const)('%s: a run resumed from its epoch-2 checkpoint ends exactly like an uninterrupted one', async (method) => {
+  test.each(['semantic-mlp', 'devise'] as const)('%s: a run resumed from its epoch-2 checkpoint ends exactly like an uninterrupted one', async (method) => {
     const base = defaultConfig(method, 'demo');
-    const cfg = withParams(base, method === 'seed' ? { epochs: 4, hiddenUnits: 32, learningRate: 3e-3 } : { epochs: 4, learningRate: 1e-2 });
+    const cfg = withParams(base, method === 'semantic-mlp' ? { epochs: 4, hiddenUnits: 32, learningRate: 3e-3 } : { epochs: 4, learningRate: 1e-2 });
     const whole: number[] = [];
     const checkpoints: RunCheckpoint[] = [];
     const full = await trainAndEvaluate(demo, split, cfg, 'cpu', {
