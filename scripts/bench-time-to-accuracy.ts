@@ -1,5 +1,5 @@
 /**
- * Time to the seed's accuracy level (issue 7): how long each method trains before it
+ * Time to the seed's accuracy level: how long each method trains before it
  * recognises unseen images as well as the seed notebook reported (top-1 about 0.32
  * on AwA2's unseen test images with all 50 classes as candidates), and, when
  * Debian's python3-torch is importable, how long the seed's own PyTorch training

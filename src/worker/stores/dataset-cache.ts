@@ -259,16 +259,6 @@ function isQuotaError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
 }
 
-let shared: DatasetCache | null = null;
-const sharedCache = (): DatasetCache => (shared ??= createDatasetCache());
-
-export const saveDataset = (dataset: ZslDataset, meta: StoredDatasetMeta = {}, options?: CacheJobOptions) =>
-  sharedCache().save(dataset, meta, options);
-export const listDatasets = (): Promise<StoredDatasetInfo[]> => sharedCache().list();
-export const loadDataset = (id: string, options?: CacheJobOptions) => sharedCache().load(id, options);
-export const deleteDataset = (id: string): Promise<boolean> => sharedCache().remove(id);
-export const removeOrphanChunks = (): Promise<number> => sharedCache().removeOrphans();
-
 /** How much this origin stores and may store, in bytes; null where the browser does not say. */
 export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
   const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
