@@ -34,6 +34,9 @@ createRoot(document.getElementById('root')!).render(
 
 void controller.start(backend, dataset, datasetFrom);
 
+// A file dropped anywhere but a drop zone must not make the browser open it and leave the page (and the session).
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (event) => event.preventDefault());
+
 // A background tab keeps training (in the worker); its charts are redrawn once it is shown again.
 const onVisibility = () => store.setHidden(document.visibilityState === 'hidden');
 document.addEventListener('visibilitychange', onVisibility);
