@@ -38,11 +38,11 @@ export interface BenchRow {
 }
 
 export type BenchEvent =
-  | { type: 'log'; text: string }
-  | { type: 'row'; row: BenchRow }
-  | { type: 'skip'; backend: BackendName; reason: string }
-  | { type: 'error'; backend: BackendName; method: MethodName | null; message: string }
-  | { type: 'done' };
+  | { kind: 'log'; text: string }
+  | { kind: 'row'; row: BenchRow }
+  | { kind: 'skip'; backend: BackendName; reason: string }
+  | { kind: 'error'; backend: BackendName; method: MethodName | null; message: string }
+  | { kind: 'done' };
 
 /** bench/parse-worker.ts: parse one File the app's way ('app') or on one thread. */
 export interface ParseBenchRequest {

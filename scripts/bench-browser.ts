@@ -222,21 +222,21 @@ async function trainingBench(browser: Browser, result: BrowserBenchResult): Prom
         if (g !== null) peakGpu = Math.max(peakGpu ?? 0, g);
         const events = await page.evaluate(() => (window as unknown as { __bench: { take(): BenchEvent[] } }).__bench.take());
         for (const event of events) {
-          if (event.type === 'log') console.log(event.text);
-          else if (event.type === 'skip') {
+          if (event.kind === 'log') console.log(event.text);
+          else if (event.kind === 'skip') {
             result.skipped.push({ backend: event.backend, reason: event.reason });
             console.log(`${event.backend}: unavailable (${event.reason})`);
-          } else if (event.type === 'error') {
+          } else if (event.kind === 'error') {
             const text = `${event.backend}${event.method ? ` ${event.method}` : ''}: ${event.message}`;
             result.errors.push(text);
             console.log(`error: ${text}`);
-          } else if (event.type === 'row') {
+          } else if (event.kind === 'row') {
             const row: TrainingRow = { ...event.row, peakRendererRss: peakRenderer, peakGpuProcessRss: peakGpu };
             result.training.push(row);
             console.log(trainingLine(row));
             peakRenderer = rssOf('renderer');
             peakGpu = rssOf('gpu-process');
-          } else if (event.type === 'done') done = true;
+          } else if (event.kind === 'done') done = true;
         }
         if (!done) await sleep(500);
       }

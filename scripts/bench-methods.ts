@@ -19,7 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeProbes } from '../src/cli/node-backends.ts';
 import { filesFromPath } from '../src/cli/node-files.ts';
-import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendChoice } from '../src/core/compute/backend-names.ts';
 import { buildDataset } from '../src/core/io/build-dataset.ts';
 import type { MethodName } from '../src/core/methods/catalog.ts';
 import { AWA2_IMAGES_PER_CLASS, scaleCounts } from '../src/core/data/synthetic-features.ts';
@@ -41,17 +42,17 @@ const SIZES: Record<string, SizePreset> = {
     scale: 0.05,
     featureDim: 256,
     overrides: {
-      seed: { hiddenUnits: 256, learningRate: 1e-3, epochs: 15 },
+      'semantic-mlp': { hiddenUnits: 256, learningRate: 1e-3, epochs: 15 },
       devise: { epochs: 10 },
       ale: { epochs: 10 },
       sje: { epochs: 10 },
-      cvae: { epochs: 40, batchSize: 32, hiddenUnits: 256, attributes: 'dataset' },
+      cvae: { epochs: 40, batchSize: 32, hiddenUnits: 256, attributes: 'dataset', semantics: 'zscore' },
     },
   },
   medium: {
     scale: 0.25,
     featureDim: 1024,
-    overrides: { seed: { learningRate: 3e-4 } },
+    overrides: { 'semantic-mlp': { learningRate: 3e-4 } },
   },
   awa2: { scale: 1, featureDim: 2048, overrides: {} },
 };

@@ -6,6 +6,7 @@
 import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
 import type { Progress } from '../core/progress.ts';
 import type { StepPoint } from '../core/training/train-loop.ts';
+import type { SemanticOptions } from '../core/io/read-semantics.ts';
 import type {
   BackboneInfo,
   BackendChoice,
@@ -16,7 +17,6 @@ import type {
   LoadedDataset,
   ModelInfo,
   RunSummary,
-  SemanticChoice,
   StagedFiles,
   StoredDatasets,
   TrainConfig,
@@ -47,7 +47,7 @@ export interface AppState {
   staged: { info: StagedFiles; files: DroppedFile[] } | null;
   /** The request parsing or recognising files, while one runs (for Cancel). */
   datasetJob: number | null;
-  semantic: SemanticChoice;
+  semantic: SemanticOptions;
   /** Datasets kept in this browser from earlier visits. */
   stored: StoredDatasets | null;
   config: TrainConfig;
@@ -75,6 +75,8 @@ export interface AppState {
   backbone: BackboneInfo | null;
   /** A backbone being fetched from a URL (then checked by the worker), for its progress and Cancel. */
   backboneDownload: BackboneDownload | null;
+  /** The worker reading a backbone's weights or verifying it on release pictures, for its progress and Cancel. */
+  backboneJob: { kind: 'load' | 'verify'; progress: Progress | null } | null;
 }
 
 export interface BackboneDownload {
@@ -123,6 +125,7 @@ export class AppStore {
       interrupted: null,
       backbone: null,
       backboneDownload: null,
+      backboneJob: null,
       ...initial,
     };
   }

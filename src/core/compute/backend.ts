@@ -7,8 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { speedUpWasmMatMul } from './wasm-matmul.ts';
 import { BACKEND_LABELS, BACKEND_ORDER, type BackendChoice, type BackendName, type SelectedBackend } from './backend-names.ts';
 
-export type { BackendChoice, BackendName, SelectedBackend };
-
 /** Resolves to null when the backend can be tried, or to the reason it cannot. */
 export type BackendProbe = () => Promise<string | null>;
 

@@ -1,14 +1,17 @@
 /**
- * Classify one image of the loaded dataset with the current model: the top
- * classes, unseen ones marked, and the attributes behind the answer.
- * (Photos need an image backbone; until one is loaded, images are chosen from the dataset.)
+ * Classify with the current model: an image of the loaded dataset, a photo
+ * (dropped, picked or pasted; embedded by the image backbone), or a drawing in
+ * the picture demo. The top classes, unseen ones marked, the attributes behind
+ * the answer, and for a photo whether the backbone's space is the model's.
  */
+import { humanClassName } from '../../core/data/dataset-identity.ts';
 import { useState } from 'react';
 import type { Classification } from '../../core/inference/classify.ts';
 import { DrawingPad } from './DrawingPad.tsx';
+import { PhotoInput, type PhotoResult } from './PhotoInput.tsx';
 import { useAppState, useController } from '../context.ts';
 
-type Result = Classification & { trueClass?: string; imageIndex?: number };
+type Result = Classification & { trueClass?: string; imageIndex?: number; space?: PhotoResult['space'] };
 
 export function ClassifyPanel() {
   const model = useAppState((s) => s.model);
@@ -53,7 +56,7 @@ export function ClassifyPanel() {
               A random image
             </button>
           </div>
-          {pictures && <DrawingPad scope={scope} onResult={setResult} />}
+          {pictures ? <DrawingPad scope={scope} onResult={setResult} /> : <PhotoInput scope={scope} onResult={setResult} />}
           {result && <ClassificationView result={result} count={count} />}
         </>
       )}
@@ -66,7 +69,12 @@ function ClassificationView({ result, count }: { result: Result; count: number }
     <div className="classification" data-testid="classification" data-result={count}>
       {result.imageIndex !== undefined && (
         <p>
-          Image {result.imageIndex + 1} shows a <strong>{result.trueClass}</strong>.
+          Image {result.imageIndex + 1} shows a <strong>{humanClassName(result.trueClass ?? '')}</strong>.
+        </p>
+      )}
+      {result.space && (
+        <p className={`space-note space-${result.space.status}`} data-testid="space-note" data-status={result.space.status}>
+          {result.space.text}
         </p>
       )}
       {result.read && (
@@ -77,7 +85,7 @@ function ClassificationView({ result, count }: { result: Result; count: number }
       <ol className="top-classes" data-testid="top-classes">
         {result.top.map((t) => (
           <li key={t.classId} data-class={t.name}>
-            <strong>{t.name}</strong>
+            <strong>{humanClassName(t.name)}</strong>
             {!t.seen && <span className="badge badge-unseen">never seen in training</span>} <span className="hint">score {t.score.toPrecision(3)}</span>
             <div className="hint">
               {t.shared.length > 0

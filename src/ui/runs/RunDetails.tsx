@@ -1,17 +1,22 @@
 /** One run in detail: per-class accuracy bars, the confusion matrix, and the embedding map. */
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { humanClassName } from '../../core/data/dataset-identity.ts';
 import type { MapPoint, RunSummary } from '../../worker/protocol.ts';
 import { useController } from '../context.ts';
 
 export function RunDetails({ run, latest }: { run: RunSummary; latest: boolean }) {
-  const name = (c: number) => run.classNames[c] ?? String(c);
+  const name = (c: number) => (run.classNames[c] !== undefined ? humanClassName(run.classNames[c]) : String(c));
   const bars = run.evaluation.perClassZsl.map((p) => ({ name: name(p.classId), accuracy: Math.round(p.accuracy * 1000) / 10 }));
   return (
     <div className="run-details" data-testid="run-details">
       <h3>
         {run.method} on {run.split}: unseen classes
       </h3>
+      <p className="hint" data-testid="run-protocol">
+        {run.datasetName ?? run.datasetId}; class semantics: {run.semantics?.description ?? 'as loaded'};{' '}
+        {run.heldOutForCurves ? `${run.heldOutForCurves} training images held out for the validation curves (the final model did not see them)` : 'fitted on every training image of the split'}.
+      </p>
       <div className="chart-pair">
         <figure className="chart" data-testid="per-class-chart">
           <figcaption>ZSL top-1 per unseen class (%)</figcaption>
@@ -93,7 +98,7 @@ function EmbeddingMap({ classNames }: { classNames: string[] }) {
     );
   }
   const series = (kind: MapPoint['kind'], unseen: boolean) =>
-    points.filter((p) => p.kind === kind && p.unseen === unseen).map((p) => ({ ...p, name: classNames[p.classId] }));
+    points.filter((p) => p.kind === kind && p.unseen === unseen).map((p) => ({ ...p, name: humanClassName(classNames[p.classId] ?? String(p.classId)) }));
   return (
     <figure className="chart" data-testid="embedding-map" data-points={points.length}>
       <figcaption>

@@ -224,6 +224,9 @@ function copySmallParts(small: Omit<ZslDataset, 'features' | 'labels' | 'numSamp
     attributeNames: [...small.attributeNames],
     classAttributes: small.classAttributes.slice(),
     featureSource: { ...small.featureSource },
+    ...(small.semanticSets
+      ? { semanticSets: Object.fromEntries(Object.entries(small.semanticSets).map(([key, values]) => [key, values?.slice()])) }
+      : {}),
     splits: small.splits.map((s) => ({
       ...s,
       seenClasses: [...s.seenClasses],
@@ -258,16 +261,6 @@ function toInfo(record: DatasetRecord): StoredDatasetInfo {
 function isQuotaError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
 }
-
-let shared: DatasetCache | null = null;
-const sharedCache = (): DatasetCache => (shared ??= createDatasetCache());
-
-export const saveDataset = (dataset: ZslDataset, meta: StoredDatasetMeta = {}, options?: CacheJobOptions) =>
-  sharedCache().save(dataset, meta, options);
-export const listDatasets = (): Promise<StoredDatasetInfo[]> => sharedCache().list();
-export const loadDataset = (id: string, options?: CacheJobOptions) => sharedCache().load(id, options);
-export const deleteDataset = (id: string): Promise<boolean> => sharedCache().remove(id);
-export const removeOrphanChunks = (): Promise<number> => sharedCache().removeOrphans();
 
 /** How much this origin stores and may store, in bytes; null where the browser does not say. */
 export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
