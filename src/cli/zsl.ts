@@ -12,7 +12,7 @@ import { FrozenModel, parseModel, serialiseModel } from '../core/frozen-model.ts
 import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
 import { freezeRun, trainAndEvaluate } from '../core/run-method.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
-import { nodeProbes, setRequestedBackend } from './node-backends.ts';
+import { nodeProbes } from './node-backends.ts';
 import { filesFromPath } from './node-files.ts';
 
 const pct = (x: number) => Math.round(x * 10_000) / 100;
@@ -44,7 +44,6 @@ async function run(command: Command): Promise<void> {
     return;
   }
   if (command.kind === 'predict') return predict(command);
-  setRequestedBackend(command.backend);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);

@@ -26,7 +26,7 @@ let model: BackboneModel;
 let embedBackend: 'wasm' | 'cpu';
 
 beforeAll(async () => {
-  const wasmReady = (await nodeProbes.wasm!().catch(() => 'failed')) === null && (await tf.setBackend('wasm').catch(() => false));
+  const wasmReady = (await nodeProbes.wasm!('wasm').catch(() => 'failed')) === null && (await tf.setBackend('wasm').catch(() => false));
   embedBackend = wasmReady ? 'wasm' : 'cpu';
   await tf.setBackend(embedBackend);
   spec = parseBackboneSpec(JSON.parse(readFileSync(path.join(DIR, 'backbone.json'), 'utf8')));
