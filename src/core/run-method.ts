@@ -75,6 +75,8 @@ export interface RunCheckpoint {
   epoch: number;
   step: number;
   state: TrainerState;
+  /** Seconds the run has taken up to this checkpoint, over every earlier resume too, so a resumed run's time adds up. */
+  seconds?: number;
 }
 
 /**
@@ -108,14 +110,16 @@ export async function trainAndEvaluate(
   backend: BackendName,
   hooks: RunHooks = {},
 ): Promise<{ model: ZslModel; run: RunSummary }> {
-  const started = performance.now();
+  // A resumed run counts the time it took before the interruption.
+  const started = performance.now() - (hooks.resume?.seconds ?? 0) * 1000;
+  const elapsed = () => (performance.now() - started) / 1000;
   let config = validateTrainConfig(rawConfig);
   const dataset = datasetForMethod(original, config);
   const view = makeTrainingView(dataset, split, { validationFraction: config.validationFraction, seed: config.seed });
   assertFitsDevice(view.train.features.byteLength);
   const tuning = config.tune.length > 0 ? await tune(view, config, hooks) : null;
   if (tuning) config = { ...config, params: tuning.chosen };
-  const fitted = await fitModel(view, dataset, split, config, hooks);
+  const fitted = await fitModel(view, dataset, split, config, hooks, elapsed);
   const { model } = fitted;
   try {
     if (hooks.cancelSignal?.aborted) throw new CancelledError('Training was cancelled.');
@@ -135,7 +139,7 @@ export async function trainAndEvaluate(
         calibration: { mode: config.calibration, gamma },
         epochsCompleted: fitted.epochsCompleted,
         stopped: fitted.stopped,
-        seconds: (performance.now() - started) / 1000,
+        seconds: elapsed(),
         classNames: dataset.classNames,
       },
     };
@@ -145,7 +149,7 @@ export async function trainAndEvaluate(
   }
 }
 
-async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, hooks: RunHooks) {
+async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, hooks: RunHooks, elapsed: () => number) {
   const runner = RUNNERS[config.method];
   if (runner.family === 'closed-form') {
     // A closed form has no partial result: stopping it is cancelling it.
@@ -170,7 +174,7 @@ async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, c
       startStep: hooks.resume?.step,
       onEpochDone:
         trainer.checkpoint && hooks.onCheckpoint
-          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot() })
+          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot(), seconds: elapsed() })
           : undefined,
       control: { stopSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined, waitWhilePaused: hooks.waitWhilePaused },
       onSteps: hooks.onSteps,

@@ -13,7 +13,7 @@ function NoticeBar() {
   return (
     <div className={`notice notice-${notice.tone}`} role="alert" data-testid="notice">
       <span>{notice.text}</span>
-      <button type="button" aria-label="Dismiss" onClick={() => controller.dismissNotice()}>
+      <button type="button" className="dismiss" aria-label="Dismiss" onClick={() => controller.dismissNotice()}>
         ×
       </button>
     </div>

@@ -97,10 +97,11 @@ export function datasetFlows({ client, store, guard }: FlowContext, { setMethod 
       });
     },
 
-    async loadPictureDemo(seed = 1): Promise<void> {
+    /** `pickMethod`: switch to the method that suits the picture demo (not when a reload rebuilds it). */
+    async loadPictureDemo(seed = 1, { pickMethod = true }: { pickMethod?: boolean } = {}): Promise<void> {
       await datasetJob('load-picture-demo', { seed, imagesPerClass: 12 }, (dataset) => {
         useDataset(dataset);
-        setMethod('eszsl');
+        if (pickMethod) setMethod('eszsl');
       });
       await guard(async () => store.update({ backbone: await client.request('backbone-info', {}) }));
     },
