@@ -1,18 +1,49 @@
 /**
  * Classifies one image's features with the current model and explains the
- * answer with attributes. Runs in the worker and the CLI; tfjs only, no DOM.
+ * answer with attributes. Every candidate gets a rank and a confidence: the
+ * softmax of the candidates' scores (so the confidences of all candidates add
+ * up to 1), with the raw score kept beside it. Runs in the worker and the CLI;
+ * tfjs only, no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from './dataset.ts';
-import { sharedAttributes, topAttributes, type AttributeWeight } from './explain.ts';
+import { attributeEvidence, sharedAttributes, topAttributes, type AttributeEvidence, type AttributeWeight } from './explain.ts';
 import type { FrozenModelData } from './frozen-model.ts';
 import type { ZslModel } from './methods/types.ts';
 import { scoreMatrix } from './search.ts';
 
+export interface RankedClass {
+  classId: number;
+  name: string;
+  /** 1 for the best candidate. */
+  rank: number;
+  /** The model's raw score (higher is better; its scale depends on the method). */
+  score: number;
+  /** Softmax of the scores over every candidate, in [0, 1]. */
+  confidence: number;
+  seen: boolean;
+  attributes: AttributeWeight[];
+  shared: AttributeWeight[];
+}
+
 export interface Classification {
-  top: Array<{ classId: number; name: string; score: number; seen: boolean; attributes: AttributeWeight[]; shared: AttributeWeight[] }>;
+  top: RankedClass[];
+  /** How many classes were candidates (the unseen ones in ZSL, all in GZSL). */
+  candidates: number;
   /** Attributes read in the image, when the model's space is the attribute space; else null. */
   read: AttributeWeight[] | null;
+  /** What the model reads beside what the best class has, on one scale each, for a bar chart. */
+  evidence: AttributeEvidence[];
+  /** The rank a given class got, by class id (for the image's true class); absent when it was not a candidate. */
+  rankOf: Record<number, number>;
+}
+
+/** exp(s - max) / Σ exp(s - max): the softmax, stable for scores of any size. */
+export function softmax(scores: readonly number[]): number[] {
+  const max = Math.max(...scores);
+  const exps = scores.map((s) => Math.exp(s - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
 }
 
 export async function classifyFeatures(
@@ -21,6 +52,7 @@ export async function classifyFeatures(
   features: Float32Array,
   scope: 'unseen' | 'all',
   k: number,
+  options: { rankOf?: number[] } = {},
 ): Promise<Classification> {
   const a = frozen.attributeNames.length;
   const candidates = scope === 'unseen' ? frozen.unseenClasses : frozen.classNames.map((_, c) => c);
@@ -40,20 +72,33 @@ export async function classifyFeatures(
   const values = Array.from(await scores.data());
   const read = embedded.shape[1] === a ? Array.from(await embedded.data()) : null;
   tf.dispose([scores, embedded]);
-  const order = values.map((score, i) => ({ score, i })).sort((x, y) => y.score - x.score).slice(0, k);
+  const confidence = softmax(values);
+  const ordered = values.map((score, i) => ({ score, i })).sort((x, y) => y.score - x.score);
+  const rankOf: Record<number, number> = {};
+  for (const classId of options.rankOf ?? []) {
+    const at = ordered.findIndex((o) => candidates[o.i] === classId);
+    if (at >= 0) rankOf[classId] = at + 1;
+  }
+  const rowOf = (classId: number) => frozen.classAttributes.subarray(classId * a, (classId + 1) * a);
+  const top = ordered.slice(0, k).map(({ score, i }, position) => {
+    const classId = candidates[i]!;
+    const row = rowOf(classId);
+    return {
+      classId,
+      name: frozen.classNames[classId]!,
+      rank: position + 1,
+      score,
+      confidence: confidence[i]!,
+      seen: seen.has(classId),
+      attributes: topAttributes(row, frozen.attributeNames, 5),
+      shared: read ? sharedAttributes(read, row, frozen.attributeNames, 5) : [],
+    };
+  });
   return {
-    top: order.map(({ score, i }) => {
-      const classId = candidates[i]!;
-      const row = frozen.classAttributes.subarray(classId * a, (classId + 1) * a);
-      return {
-        classId,
-        name: frozen.classNames[classId]!,
-        score,
-        seen: seen.has(classId),
-        attributes: topAttributes(row, frozen.attributeNames, 5),
-        shared: read ? sharedAttributes(read, row, frozen.attributeNames, 5) : [],
-      };
-    }),
+    top,
+    candidates: candidates.length,
     read: read ? topAttributes(read, frozen.attributeNames, 8) : null,
+    evidence: top[0] ? attributeEvidence(read, rowOf(top[0].classId), frozen.attributeNames, 8) : [],
+    rankOf,
   };
 }

@@ -25,6 +25,7 @@ import type {
   WorkerEvent,
 } from './protocol.ts';
 import { ModelKeeper } from './model-keeper.ts';
+import { attributeAnalogy } from '../core/data/attribute-analogy.ts';
 import type { RunStore } from './run-store.ts';
 
 /** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
@@ -149,7 +150,17 @@ export function createHostContext(env: HostEnv) {
     ctx.semantic = description;
     return summary(notes);
   };
-  const summary = (notes: string[] = []): LoadedDataset => ({ ...describeDataset(requireDataset()), semantic: ctx.semantic, notes });
+  const summary = (notes: string[] = []): LoadedDataset => {
+    const data = requireDataset();
+    const split = data.splits[0];
+    return {
+      ...describeDataset(data),
+      semantic: ctx.semantic,
+      notes,
+      model: models.current ? models.info() : null,
+      analogy: split ? attributeAnalogy({ ...data, seenClasses: split.seenClasses, unseenClasses: split.unseenClasses }) : null,
+    };
+  };
 
   const requireDataset = (): ZslDataset => {
     if (!ctx.dataset) throw new ZslError('No dataset is loaded yet: load the demo or drop a dataset first.');
