@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { METHOD_INFO } from '../core/methods/catalog.ts';
 import type { RunSummary } from '../worker/protocol.ts';
-import { useController, useDeferredAppState } from './context.ts';
+import { useAppState, useController, useDeferredAppState } from './context.ts';
 import type { AppState } from './store.ts';
 import { duration, percent } from './format.ts';
 import { PUBLISHED_AWA2 } from './published.ts';
@@ -21,6 +21,7 @@ export function RunsTable() {
   // Deferred: a finished run draws a table and charts; let React slice that work.
   const runs = useDeferredAppState(selectRuns);
   const selected = useDeferredAppState(selectSelected);
+  const modelRun = useAppState((s) => s.model?.runId ?? null);
   const controller = useController();
   const [showPublished, setShowPublished] = useState(false);
   return (
@@ -31,6 +32,7 @@ export function RunsTable() {
         <p>Train a model to see its zero-shot accuracy here.</p>
       ) : (
         <>
+          <div className="table-scroll" data-testid="runs-scroll">
           <table className="runs" data-testid="runs-table">
             <thead>
               <tr>
@@ -44,7 +46,7 @@ export function RunsTable() {
                 <th title="GZSL: seen test images, all classes as candidates">s</th>
                 <th title="Harmonic mean of u and s">H</th>
                 <th title="Calibrated stacking constant subtracted from seen-class scores">γ</th>
-                <th title="The seed notebook's own figure: all classes as candidates, unseen images, mean of per-batch (32) accuracies. Not comparable with published numbers.">
+                <th title="The seed notebook's own figure: all classes as candidates, unseen images, no calibration, mean of per-batch (32) accuracies. It equals u when calibration is off and every unseen class has the same number of test images (as in the demos), since per-batch, per-image and per-class means then coincide. Not comparable with published numbers.">
                   Seed figure*
                 </th>
                 <th>Time</th>
@@ -81,19 +83,22 @@ export function RunsTable() {
               ))}
             </tbody>
           </table>
+          </div>
           <p className="hint">
             Accuracies are per class (the mean over classes of the share of its images recognised), as the ZSL benchmark
             defines them. Chance for ZSL top-1 on the newest run is {percent(1 / Math.max(1, runs[0]!.summary.evaluation.perClassZsl.length))}.
-            *The seed figure is the original notebook's measure, shown for comparison with it only. Click a run to see its curves
+            *The seed figure is the original notebook's measure (per batch of 32, uncalibrated), shown for comparison with it only;
+            it equals u whenever calibration is off and the unseen classes have equally many test images, as in the demos. Click a run to see its curves
             and details.
           </p>
-          {selected !== null && runs[selected] && <RunDetails run={runs[selected].summary} latest={selected === 0} />}
+          {selected !== null && runs[selected] && <RunDetails run={runs[selected].summary} latest={runs[selected].id !== null && runs[selected].id === modelRun} />}
         </>
       )}
       <button type="button" className="link" onClick={() => setShowPublished(!showPublished)}>
         {showPublished ? 'Hide' : 'Show'} published AwA2 results
       </button>
       {showPublished && (
+        <div className="table-scroll">
         <table className="runs published" data-testid="published-table">
           <caption>
             Published on AwA2 (fixed ResNet-101 features, per-class top-1 %). SS and PS are different splits and are not
@@ -122,6 +127,7 @@ export function RunsTable() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );

@@ -33,7 +33,7 @@ const LossChart = memo(function LossChart({ data, live }: { data: AppState['loss
       ) : (
         <LineChart width={width} height={220} data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickCount={6} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickCount={6} allowDecimals={false} />
           <YAxis domain={['auto', 'auto']} width={56} tickFormatter={(v: number) => v.toPrecision(3)} />
           <Tooltip />
           <Line dataKey="loss" name="loss" stroke="#b8c4d6" dot={false} isAnimationActive={false} strokeWidth={1} />
