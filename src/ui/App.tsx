@@ -5,6 +5,7 @@ import { useAppState, useController } from './context.ts';
 import { DatasetPanel } from './DatasetPanel.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import { TrainingPanel } from './TrainingPanel.tsx';
+import { Explainer, ExplainerToggle } from './shared/Explainer.tsx';
 
 function NoticeBar() {
   const notice = useAppState((s) => s.notice);
@@ -26,12 +27,15 @@ export function App() {
       <header className="header">
         <div>
           <h1>Zero-Shot Studio</h1>
-          <p className="tagline">Teach a model to recognise animals it has never seen, in your browser.</p>
+          <p className="tagline">
+            Teach a model to recognise animals it has never seen, in your browser. <ExplainerToggle />
+          </p>
         </div>
         <BackendPicker />
       </header>
       <NoticeBar />
       <main className="panels">
+        <Explainer />
         <DatasetPanel />
         <TrainingPanel />
         <RunsTable />

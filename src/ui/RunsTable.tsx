@@ -17,6 +17,26 @@ const settingsOf = (run: RunSummary) =>
 const selectRuns = (s: AppState) => s.runs;
 const selectSelected = (s: AppState) => s.selectedRun;
 
+/** One line per metric of the runs table, in words. */
+export function MetricHelp() {
+  return (
+    <dl className="metric-help" data-testid="metric-help">
+      <dt>ZSL top-1</dt>
+      <dd>Share of unseen-class test images named right when only unseen classes are candidates, averaged per class.</dd>
+      <dt>ZSL top-5</dt>
+      <dd>The same, counting an answer right when the true class is among the model's five best.</dd>
+      <dt>u</dt>
+      <dd>GZSL: unseen-class test images named right when every class is a candidate (the harder, realistic case).</dd>
+      <dt>s</dt>
+      <dd>GZSL: test images of seen classes named right, every class a candidate.</dd>
+      <dt>H</dt>
+      <dd>Harmonic mean of u and s: high only when both are; the GZSL headline figure.</dd>
+      <dt>γ (calibration)</dt>
+      <dd>Subtracted from seen classes' scores in GZSL so unseen ones get a fair chance; chosen on held-out seen classes.</dd>
+    </dl>
+  );
+}
+
 export function RunsTable() {
   // Deferred: a finished run draws a table and charts; let React slice that work.
   const runs = useDeferredAppState(selectRuns);
@@ -91,6 +111,7 @@ export function RunsTable() {
             it equals u whenever calibration is off and the unseen classes have equally many test images, as in the demos. Click a run to see its curves
             and details.
           </p>
+          <MetricHelp />
           {selected !== null && runs[selected] && <RunDetails run={runs[selected].summary} latest={runs[selected].id !== null && runs[selected].id === modelRun} />}
         </>
       )}

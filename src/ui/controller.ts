@@ -34,7 +34,8 @@ export class Controller {
       if (lost) store.update({ model: null, notice: { tone: 'error', text: lost } });
     };
     client.onRespawn = (reason) => {
-      store.update({ status: 'idle', trainingId: null, progress: null, notice: { tone: 'error', text: reason } });
+      // A respawned worker has its backend and dataset back, but no model.
+      store.update({ status: 'idle', trainingId: null, progress: null, model: null, notice: { tone: 'error', text: reason } });
     };
     const context: FlowContext = {
       client,
@@ -94,6 +95,11 @@ export class Controller {
 
   dismissNotice(): void {
     this.store.update({ notice: null });
+  }
+
+  /** Shows or skips the explanation of zero-shot learning; the choice is kept for the next visit. */
+  setExplainerOpen(explainerOpen: boolean): void {
+    this.store.update({ explainerOpen });
   }
 
   /** Every failure reaches the user as a sentence; cancellations are not failures. */

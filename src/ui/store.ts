@@ -74,6 +74,8 @@ export interface AppState {
   backbone: BackboneInfo | null;
   /** A backbone being fetched from a URL (then checked by the worker), for its progress and Cancel. */
   backboneDownload: BackboneDownload | null;
+  /** The short explanation of zero-shot learning is shown (a visitor who skipped it does not see it again). */
+  explainerOpen: boolean;
 }
 
 export interface BackboneDownload {
@@ -122,6 +124,7 @@ export class AppStore {
       interrupted: null,
       backbone: null,
       backboneDownload: null,
+      explainerOpen: true,
       ...initial,
     };
   }
