@@ -1,9 +1,12 @@
 /**
  * Classifies one image's features with the current model and explains the
  * answer with attributes. Every candidate gets a rank and a confidence: the
- * softmax of the candidates' scores (so the confidences of all candidates add
- * up to 1), with the raw score kept beside it. Runs in the worker and the CLI;
- * tfjs only, no DOM.
+ * softmax of the candidates' scores after scaling them to unit standard
+ * deviation over the candidates (raw scores range from ±0.01 for ESZSL to
+ * ±100 for a distance, so a plain softmax would read as uniform for one method
+ * and certain for another); the confidences of all candidates add up to 1, and
+ * the raw score is kept beside them. A relative confidence, not a calibrated
+ * probability. Runs in the worker and the CLI; tfjs only, no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from './dataset.ts';
@@ -19,7 +22,7 @@ export interface RankedClass {
   rank: number;
   /** The model's raw score (higher is better; its scale depends on the method). */
   score: number;
-  /** Softmax of the scores over every candidate, in [0, 1]. */
+  /** Softmax of the candidates' scores scaled to unit standard deviation (see scaledSoftmax), in [0, 1]. */
   confidence: number;
   seen: boolean;
   attributes: AttributeWeight[];
@@ -38,10 +41,16 @@ export interface Classification {
   rankOf: Record<number, number>;
 }
 
-/** exp(s - max) / Σ exp(s - max): the softmax, stable for scores of any size. */
-export function softmax(scores: readonly number[]): number[] {
+/**
+ * softmax(s / σ) with σ the standard deviation of the scores over the
+ * candidates (1 when they are all equal): independent of the method's score
+ * scale. Computed as exp((s − max) / σ) / Σ, stable for scores of any size.
+ */
+export function scaledSoftmax(scores: readonly number[]): number[] {
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const sd = Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / scores.length) || 1;
   const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp(s - max));
+  const exps = scores.map((s) => Math.exp((s - max) / sd));
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
 }
@@ -72,7 +81,7 @@ export async function classifyFeatures(
   const values = Array.from(await scores.data());
   const read = embedded.shape[1] === a ? Array.from(await embedded.data()) : null;
   tf.dispose([scores, embedded]);
-  const confidence = softmax(values);
+  const confidence = scaledSoftmax(values);
   const ordered = values.map((score, i) => ({ score, i })).sort((x, y) => y.score - x.score);
   const rankOf: Record<number, number> = {};
   for (const classId of options.rankOf ?? []) {

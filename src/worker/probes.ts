@@ -14,9 +14,17 @@ type AdapterWithInfo = GPUAdapter & { isFallbackAdapter?: boolean; info?: GPUAda
 export function cpuAdapterReason(adapter: AdapterWithInfo): string | null {
   const info = adapter.info;
   const described = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ').trim();
-  if (adapter.isFallbackAdapter || info?.isFallbackAdapter) return `its adapter is a CPU fallback${described ? ` (${described})` : ''}, slower here than WASM`;
-  if (CPU_GPU_PATTERN.test(described)) return `its adapter is a CPU emulation (${described}), slower here than WASM`;
+  const named = emulationName(described);
+  if (adapter.isFallbackAdapter || info?.isFallbackAdapter) return `its adapter is a CPU fallback${named ? ` (${named})` : ''}, slower here than WASM`;
+  if (named) return `its adapter is a CPU emulation (${named}), slower here than WASM`;
   return null;
+}
+
+/** The emulation a description names ("SwiftShader", "llvmpipe"), as people write it; null for a real GPU. */
+function emulationName(described: string): string | null {
+  const match = CPU_GPU_PATTERN.exec(described)?.[0];
+  if (!match) return null;
+  return match.toLowerCase() === 'swiftshader' ? 'SwiftShader' : match.toLowerCase();
 }
 
 function webglRenderer(gl: WebGLRenderingContext | WebGL2RenderingContext): string {
@@ -39,7 +47,8 @@ export const browserProbes: Record<BackendName, BackendProbe> = {
     const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
     if (!gl) return 'no WebGL context';
     const renderer = webglRenderer(gl);
-    return CPU_GPU_PATTERN.test(renderer) ? { slow: `it renders on a CPU emulation (${renderer}), slower here than WASM` } : null;
+    const named = emulationName(renderer);
+    return named ? { slow: `it renders on a CPU emulation (${named}), slower here than WASM` } : null;
   },
   async wasm() {
     return typeof WebAssembly === 'object' ? null : 'no WebAssembly';

@@ -46,7 +46,7 @@ describe('selectBackend', () => {
 describe('cpuAdapterReason', () => {
   test('SwiftShader, as Chromium describes it, is a CPU emulation', () => {
     expect(cpuAdapterReason(adapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '' }))).toMatch(
-      /CPU emulation \(google swiftshader\)/,
+      /CPU emulation \(SwiftShader\)/,
     );
   });
   test('a fallback adapter is named as such, by either field', () => {

@@ -69,7 +69,7 @@ test('random ZSL picks are unseen-class test images; a seen-class image says it 
   expect(seenImage.imageSet).toBe('test image of a seen class');
 });
 
-test('confidence is the softmax of the scores over every candidate; ranks follow the scores', async () => {
+test('confidence is the softmax of the scores scaled to unit spread over every candidate; ranks follow the scores', async () => {
   const ask = host();
   await ask('init', { backend: 'cpu' });
   const demo = await ask('load-demo', { seed: 5 });
@@ -80,9 +80,11 @@ test('confidence is the softmax of the scores over every candidate; ranks follow
   expect(all.top.map((t) => t.rank)).toEqual(Array.from({ length: unseen }, (_, i) => i + 1));
   const scores = all.top.map((t) => t.score);
   expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-  // Independent softmax in float64 over the raw scores.
-  const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp(s - max));
+  // Independent computation in float64: standard deviation over the candidates, then a softmax of s / σ.
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const sd = Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / scores.length);
+  expect(sd).toBeGreaterThan(0);
+  const exps = scores.map((s) => Math.exp(s / sd));
   const total = exps.reduce((a, b) => a + b, 0);
   all.top.forEach((t, i) => expect(t.confidence).toBeCloseTo(exps[i]! / total, 10));
   expect(all.top.reduce((s, t) => s + t.confidence, 0)).toBeCloseTo(1, 10);

@@ -40,11 +40,12 @@ function standardised(values: ArrayLike<number>, rows: number, cols: number): Fl
 }
 
 /**
- * The closest (unseen, seen) pair and up to `count` attributes on each side of
- * their difference (only differences of at least half a standard deviation).
+ * The closest (unseen, seen) pair and the attributes that tell them apart:
+ * up to `count.plus` the unseen class has more of, `count.minus` it has less
+ * of (only differences of at least half a standard deviation).
  * Null when a side has no classes or no attribute tells the pair apart.
  */
-export function attributeAnalogy(input: AnalogyInput, count = 2): AttributeAnalogy | null {
+export function attributeAnalogy(input: AnalogyInput, count: { plus: number; minus: number } = { plus: 2, minus: 1 }): AttributeAnalogy | null {
   const { classNames, attributeNames, classAttributes, seenClasses, unseenClasses } = input;
   const cols = attributeNames.length;
   const rows = classNames.length;
@@ -64,7 +65,7 @@ export function attributeAnalogy(input: AnalogyInput, count = 2): AttributeAnalo
     differences
       .filter((x) => sign * x.d >= 0.5)
       .sort((a, b) => sign * (b.d - a.d))
-      .slice(0, count)
+      .slice(0, sign === 1 ? count.plus : count.minus)
       .map((x) => x.name);
   const plus = side(1);
   const minus = side(-1);

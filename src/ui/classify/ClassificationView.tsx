@@ -56,8 +56,9 @@ export function ClassificationView({
         </p>
       )}
       <p className="hint" id={`candidates-${count}`}>
-        Best {result.top.length} of {candidates}. Confidence is the softmax of the model's scores over the candidates (all of them
-        add up to 100%); hover a row for the raw score.
+        Best {result.top.length} of {candidates}. Confidence: a softmax of the model's scores over the candidates, each score
+        first divided by their spread (all candidates add up to 100%); a relative measure, not a probability. Hover a row for the
+        raw score.
       </p>
       <ol className="top-classes" data-testid="top-classes" aria-describedby={`candidates-${count}`}>
         {result.top.map((t) => (
@@ -72,7 +73,7 @@ export function ClassificationView({
             <span className="rank">{t.rank}</span>
             <span className="class-name">
               <strong>{t.name}</strong>
-              {!t.seen && <span className="badge badge-unseen">never seen in training</span>}
+              {scope === 'all' && !t.seen && <span className="badge badge-unseen">unseen</span>}
               {t.classId === result.trueClassId && <span className="badge badge-true">true class</span>}
             </span>
             <span className="confidence" aria-label={`confidence ${pct(t.confidence)}`}>
