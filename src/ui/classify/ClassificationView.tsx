@@ -6,6 +6,7 @@
  */
 import type { Classification } from '../../core/classify.ts';
 import type { ImageClassification } from '../../worker/protocol.ts';
+import { BreakableName } from '../shared/BreakableName.tsx';
 
 export type ShownResult = Classification & Partial<Pick<ImageClassification, 'trueClass' | 'trueClassId' | 'trueSeen' | 'trueRank' | 'imageIndex' | 'imageSet'>>;
 
@@ -72,7 +73,9 @@ export function ClassificationView({
           >
             <span className="rank">{t.rank}</span>
             <span className="class-name">
-              <strong>{t.name}</strong>
+              <strong>
+                <BreakableName name={t.name} />
+              </strong>
               {scope === 'all' && !t.seen && <span className="badge badge-unseen">unseen</span>}
               {t.classId === result.trueClassId && <span className="badge badge-true">true class</span>}
             </span>

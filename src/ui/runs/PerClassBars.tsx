@@ -4,6 +4,7 @@
  * image count of each class on hover.
  */
 import type { RunSummary } from '../../worker/protocol.ts';
+import { BreakableName } from '../shared/BreakableName.tsx';
 
 export function PerClassBars({ run, name }: { run: RunSummary; name: (classId: number) => string }) {
   const { classes, matrix } = run.evaluation.zslConfusion;
@@ -22,7 +23,9 @@ export function PerClassBars({ run, name }: { run: RunSummary; name: (classId: n
           const correct = Math.round(r.accuracy * count);
           return (
             <div className="per-class-row" role="listitem" key={r.classId} title={`${name(r.classId)}: ${correct} of ${count} images named correctly`}>
-              <span className="per-class-name">{name(r.classId)}</span>
+              <span className="per-class-name">
+                <BreakableName name={name(r.classId)} />
+              </span>
               <span className="per-class-track">
                 <span className="per-class-fill" style={{ width: `${r.accuracy * 100}%` }} />
               </span>
