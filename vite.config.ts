@@ -1,17 +1,18 @@
 /**
  * Vite builds the page and the module worker. tfjs is pre-bundled (listed in
  * optimizeDeps) so the dev server does not reload mid-session when it discovers it.
- * The production build carries a Content-Security-Policy (src/core/site-policy.ts)
+ * The production build carries a Content-Security-Policy (src/client/site-policy.ts)
  * that allows the app's own origin, plus for connect-src only the sites the user
  * allowed for a backbone URL: the first element of the page's head is csp.js, a
  * classic script that builds the meta policy from localStorage before any module
  * script runs. `vite preview` sends headers as a deployment should: the page gets
  * the policy's outer bound, every other response (the worker's script above all,
- * whose headers are its policy) the strict one.
+ * whose headers are its policy) the strict one, and every response the COOP/COEP
+ * pair that makes the page cross-origin isolated (the dev server sends that too).
  */
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { bootstrapScript, DOCUMENT_HEADER_POLICY, STRICT_POLICY } from './src/core/site-policy.ts';
+import { bootstrapScript, CROSS_ORIGIN_ISOLATION_HEADERS, responseHeaders } from './src/client/site-policy.ts';
 
 /** A request for the page itself (the SPA answers every extension-less path with index.html). */
 function isDocument(url: string | undefined): boolean {
@@ -41,7 +42,7 @@ function previewHeaders(): Plugin {
     name: 'zero-shot-studio:preview-headers',
     configurePreviewServer(server) {
       server.middlewares.use((request, response, next) => {
-        response.setHeader('Content-Security-Policy', isDocument(request.url) ? DOCUMENT_HEADER_POLICY : STRICT_POLICY);
+        for (const [name, value] of Object.entries(responseHeaders(isDocument(request.url)))) response.setHeader(name, value);
         next();
       });
     },
@@ -50,6 +51,8 @@ function previewHeaders(): Plugin {
 
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy(), previewHeaders()],
+  // The dev server has no policy (hot reload needs inline scripts) but is cross-origin isolated like a deployment.
+  server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   worker: { format: 'es' },
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'recharts'],

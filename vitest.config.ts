@@ -6,6 +6,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumPath } from './tests/chromium.ts';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './src/client/site-policy.ts';
 
 export default defineConfig({
   optimizeDeps: {
@@ -25,6 +26,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Cross-origin isolated like a deployment (vite.config.ts), so the worker can share memory with sub-workers.
+        server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],

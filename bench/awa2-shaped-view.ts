@@ -3,8 +3,8 @@
  * features, 85 attributes, 40 seen classes), the same for every benchmark that
  * times training steps, in Node and in the browser. Imports the core only.
  */
-import { createRng } from '../src/core/rng.ts';
-import type { TrainingView } from '../src/core/training-view.ts';
+import { createRng } from '../src/core/compute/rng.ts';
+import type { TrainingView } from '../src/core/data/training-view.ts';
 
 export const AWA2_SHAPE = { images: 23_527, featureDim: 2_048, attributes: 85, seenClasses: 40 } as const;
 

@@ -1,5 +1,5 @@
 /** Messages between the bench page (bench/main.ts) and the bench worker (bench/worker.ts). Bench-only. */
-import type { BackendName } from '../src/core/backend-names.ts';
+import type { BackendName } from '../src/core/compute/backend-names.ts';
 import type { MethodName } from '../src/core/methods/catalog.ts';
 
 export interface BenchRequest {

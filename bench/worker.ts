@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { selectBackend } from '../src/core/backend.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
 import { defaultParams } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import { browserProbes } from '../src/worker/probes.ts';

@@ -18,7 +18,7 @@
  *     threads get nice 19 (only this browser's processes), so the main thread is
  *     measured as on a machine whose GPU and worker do not share its two cores.
  *
- *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods seed,devise,ale,sje,cvae]
+ *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods semantic-mlp,devise,ale,sje,cvae]
  *       [--backends webgpu,webgl,wasm,cpu] [--epochs 3] [--no-training] [--no-responsiveness]
  *       [--responsiveness-backends webgpu,wasm] [--timeout 540] [--json out.json]
  *
@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build, createServer, preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../tests/chromium.ts';
-import type { BackendName } from '../src/core/backend-names.ts';
+import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { METHOD_INFO, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import type { BenchEvent, BenchRequest, BenchRow } from '../bench/protocol.ts';
 

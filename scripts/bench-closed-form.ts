@@ -6,10 +6,11 @@
  * --quick stops before the full size. Node only; imports the core, never the UI.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ESZSL_DEFAULTS, fitEszsl, type ClosedFormProgress, type EszslConfig } from '../src/core/methods/eszsl.ts';
+import { ESZSL_DEFAULTS, fitEszsl, type EszslConfig } from '../src/core/methods/eszsl.ts';
 import { fitSae, SAE_DEFAULTS } from '../src/core/methods/sae.ts';
-import { createRng } from '../src/core/rng.ts';
-import type { TrainingView } from '../src/core/training-view.ts';
+import { createRng } from '../src/core/compute/rng.ts';
+import type { TrainingView } from '../src/core/data/training-view.ts';
+import type { PhaseProgress } from '../src/core/progress.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -46,7 +47,7 @@ function randomView(n: number, d: number): TrainingView {
 }
 
 /** Runs a fit, timing each phase from its first progress report to the next phase's. */
-async function timed(fit: (onProgress: (p: ClosedFormProgress) => void) => Promise<{ dispose(): void }>) {
+async function timed(fit: (onProgress: (p: PhaseProgress) => void) => Promise<{ dispose(): void }>) {
   const phases: Array<[string, number]> = [];
   const start = performance.now();
   let current = '';

@@ -18,10 +18,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeProbes } from '../src/cli/node-backends.ts';
 import { filesFromPath } from '../src/cli/node-files.ts';
-import { selectBackend, type BackendChoice } from '../src/core/backend.ts';
+import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
 import { buildDataset } from '../src/core/io/build-dataset.ts';
 import type { MethodName } from '../src/core/methods/catalog.ts';
-import { AWA2_IMAGES_PER_CLASS, scaleCounts } from '../src/core/synthetic-features.ts';
+import { AWA2_IMAGES_PER_CLASS, scaleCounts } from '../src/core/data/synthetic-features.ts';
 import { readRealClassSide, writeAwa2Release } from '../tests/unit/helpers/awa2-writer.ts';
 import { bestH, EMBEDDING_METHODS, evidenceTable, generativeMethods, runEvidence, type EvidenceRow, type Overrides } from '../tests/unit/helpers/method-evidence.ts';
 
@@ -124,7 +124,7 @@ const markdown = `## Methods on a synthetic AwA2 release (accuracy evidence)
 The real ResNet-101 features (733 MB) are not available here, so this run writes a release in the
 real AwA2 text formats: the REAL \`classes.txt\`, \`predicates.txt\`, continuous/binary predicate
 matrices and proposed split from \`../shared/awa2\`, with image features synthesised from the real
-continuous attributes (z-scored) by \`synthesiseFeatures\` (\`src/core/synthetic-features.ts\`:
+continuous attributes (z-scored) by \`synthesiseFeatures\` (\`src/core/data/synthetic-features.ts\`:
 relu(W2·tanh(W1·a + class noise) + b + image noise), hidden ${generator.hidden}, class noise ${generator.classNoise},
 image noise ${generator.imageNoise}, seed ${generator.seed}). Per-class image counts are AwA2's real ones × ${scale}
 (${dataset.labels.length} images, ${Math.min(...counts)}–${Math.max(...counts)} a class), ${featureDim}-d features. The file is

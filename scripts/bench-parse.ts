@@ -1,21 +1,25 @@
 /**
- * Benchmark of the text feature parser (src/core/io/feature-parser.ts) against
- * pandas.read_csv (C engine, float32), on a real AwA2-features.txt or a generated one.
+ * Benchmark of the feature-file parse against pandas.read_csv (C engine, float32),
+ * on a real AwA2-features.txt or on generated ones.
  *
- *   npx tsx scripts/bench-parse.ts [path] [--rows 37322] [--workers 2] [--repeat 1] [--no-python]
+ *   npx tsx scripts/bench-parse.ts [path] [--rows 37322] [--workers 2] [--kinds release,fixed] [--repeat 1] [--no-python]
  *
- * Without a path, a file of --rows lines (default 37,322, the full AwA2 size, ~688 MB)
- * of 2,048 decimals like "0.123456" (non-negative, mean ~0.45) is generated once into
- * os.tmpdir() and reused.
+ * Without a path, files of --rows lines (default 37,322, the full AwA2 size) of 2,048
+ * values are generated once into os.tmpdir() and reused (scripts/feature-text.ts):
+ * "release" prints them as the AwA2 release does (C's %g: 0.00357558, 4.5118e-08,
+ * 12.5; ~730 MB), "fixed" with six decimals (0.123456; ~690 MB).
  *
  * The row count is given to the parser as the app gives it (build-dataset.ts reads
- * the labels file first and passes `rows: labels.length`): for the generated file it
+ * the labels file first and passes `rows: labels.length`): for a generated file it
  * is --rows; for a path without --rows it is counted once before any timing. Each
  * measurement runs in a fresh child process, so its peak RSS (getrusage maxrss) is
  * its own: time and memory cover everything from the first byte read to the
- * finished Float32Array (for workers: bundling the worker code, starting the
- * worker_threads, the parse, shutting them down). The parallel result is checked
- * bit for bit against the single-thread one (a hash of the float32 bits).
+ * finished Float32Array. Two of our paths: one thread (parseFeatureStream, what a
+ * page that is not cross-origin isolated runs) and the command line's shipped path
+ * (src/cli/feature-workers.ts parallelFeatureParser: --workers worker_threads into
+ * one SharedArrayBuffer, their start and shutdown included; the app's worker runs
+ * the same parallel-parse.ts with Web Workers, measured by bench-browser.ts). The
+ * parallel result is checked bit for bit against the single-thread one.
  * Node script: not part of the app bundle.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,8 +28,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFile } from '../src/cli/node-files.ts';
-import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/feature-parser.ts';
-import { parseFeatureFileInWorkers } from './feature-parse-workers.ts';
+import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/features/feature-parser.ts';
+import { parallelFeatureParser } from '../src/cli/feature-workers.ts';
+import { featureRows, type TokenStyle } from './feature-text.ts';
 
 interface PhaseResult {
   seconds: number;
@@ -57,22 +62,29 @@ async function main(): Promise<void> {
   const repeat = Math.max(1, Number(flag('--repeat') ?? 1));
   const explicitPath = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   const rowsFlag = flag('--rows');
-  const target = explicitPath ?? (await generated(Number(rowsFlag ?? 37_322)));
-  const bytes = statSync(target).size;
-  const mb = bytes / 1e6;
-  let hint: number;
-  if (explicitPath && rowsFlag === undefined) {
-    hint = countLines(target);
-    console.log(`file: ${target} (${mb.toFixed(1)} MB); row count ${hint} counted once before timing (the app takes it from the labels file)`);
-  } else {
-    hint = Number(rowsFlag ?? 37_322);
-    console.log(`file: ${target} (${mb.toFixed(1)} MB); row count ${hint} given up front, as the app gives labels.length (no line-count pass)`);
-  }
+  const kinds = (flag('--kinds') ?? 'release,fixed').split(',') as TokenStyle[];
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}`);
+  const python = args.includes('--no-python') ? null : pythonWith('pandas');
+  if (!python && !args.includes('--no-python')) console.log('pandas is not installed (python3 -c "import pandas" fails): pandas comparison skipped.');
+  if (explicitPath) {
+    const hint = rowsFlag === undefined ? countLines(explicitPath) : Number(rowsFlag);
+    console.log(`file: ${explicitPath} (${(statSync(explicitPath).size / 1e6).toFixed(1)} MB); row count ${hint} ${rowsFlag === undefined ? 'counted once before timing (the app takes it from the labels file)' : 'given'}`);
+    await benchFile('given', explicitPath, hint, workers, repeat, python);
+    return;
+  }
+  const rows = Number(rowsFlag ?? 37_322);
+  for (const kind of kinds) {
+    const target = await generated(rows, kind);
+    console.log(`file: ${target} (${(statSync(target).size / 1e6).toFixed(1)} MB, ${kind === 'release' ? "%g tokens as the AwA2 release prints them" : 'fixed six-decimal tokens'}); row count ${rows} given up front, as the app gives labels.length`);
+    await benchFile(kind, target, rows, workers, repeat, python);
+  }
+}
 
+/** Measures one file: our two paths and pandas, each in a fresh process; prints lines that start with `[kind]`. */
+async function benchFile(kind: string, target: string, hint: number, workers: number, repeat: number, python: string | null): Promise<void> {
+  const mb = statSync(target).size / 1e6;
   const best = new Map<string, PhaseResult>();
   const pandasTimes: { wall: number; cpu: number }[] = [];
-  const python = args.includes('--no-python') ? null : pythonWith('pandas');
   for (let r = 0; r < repeat; r++) {
     for (const name of ['single', ...(workers > 1 ? ['workers'] : [])]) {
       const result = runPhase(name, target, hint, workers);
@@ -89,57 +101,33 @@ async function main(): Promise<void> {
   const single = best.get('single')!;
   const matrixBytes = single.rows * single.cols * 4;
   const toMiB = (b: number) => (b / 2 ** 20).toFixed(0);
+  const tag = `[${kind}]`;
   const line = (label: string, m: PhaseResult) => {
     console.log(
-      `${label}: ${m.seconds.toFixed(2)} s, ${(mb / m.seconds).toFixed(1)} MB/s${repeat > 1 ? ` (best of ${repeat})` : ''}; ` +
-        `CPU time ${m.cpuSeconds.toFixed(2)} s (all threads)`,
-    );
-    console.log(
-      `  peak RSS ${toMiB(m.peakRss)} MiB = ${(m.peakRss / matrixBytes).toFixed(2)}× the ${toMiB(matrixBytes)} MiB float32 matrix (target ≤ 1.5×); ` +
-        `${toMiB(m.baseRss)} MiB of it is Node + tsx before the parse`,
+      `${tag} ${label}: ${m.seconds.toFixed(2)} s, ${(mb / m.seconds).toFixed(1)} MB/s${repeat > 1 ? ` (best of ${repeat})` : ''}; ` +
+        `CPU time ${m.cpuSeconds.toFixed(2)} s (all threads); peak RSS ${toMiB(m.peakRss)} MiB = ${(m.peakRss / matrixBytes).toFixed(2)}× the ${toMiB(matrixBytes)} MiB float32 matrix (target ≤ 1.5×; ${toMiB(m.baseRss)} MiB of it is Node + tsx before the parse)`,
     );
   };
-  line('ours, 1 thread (parseFeatureStream, row hint, the app path)', single);
-  console.log(`  shape ${single.rows} × ${single.cols}; mean ${single.mean.toFixed(4)}`);
-  let ours = mb / single.seconds;
+  line('ours, 1 thread (parseFeatureStream: a page that is not cross-origin isolated)', single);
   const parallel = best.get('workers');
   if (parallel) {
-    line(`ours, ${workers} worker_threads into one SharedArrayBuffer (includes starting them)`, parallel);
+    line(`ours, ${workers} worker_threads into one SharedArrayBuffer (the shipped CLI path, starting them included)`, parallel);
     const same = parallel.hash === single.hash && parallel.rows === single.rows && parallel.cols === single.cols;
-    console.log(`  result ${same ? 'bit-identical to' : 'DIFFERS from'} the single-thread one${parallel.shared ? ', in a SharedArrayBuffer' : ''}${parallel.fallback ? `; fell back: ${parallel.fallback}` : ''}`);
+    console.log(`${tag}   shape ${single.rows} × ${single.cols}; parallel result ${same ? 'bit-identical to' : 'DIFFERS from'} the single-thread one${parallel.shared ? ', in a SharedArrayBuffer' : ''}${parallel.fallback ? `; fell back: ${parallel.fallback}` : ''}`);
     if (!same) process.exitCode = 1;
-    ours = Math.max(ours, mb / parallel.seconds);
+    if (parallel.seconds > 0.8 * single.seconds) {
+      console.log(`${tag}   note: the workers only help when the CPUs are free (load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs)`);
+    }
   }
-
-  if (parallel && parallel.seconds > 0.8 * single.seconds) {
-    console.log(
-      `  note: the workers only help when the CPUs are free (load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs); ` +
-        `their CPU time / ${workers} is ${(parallel.cpuSeconds / workers).toFixed(2)} s`,
-    );
-  }
-  if (args.includes('--no-python')) return;
-  if (!python) {
-    console.log('pandas is not installed (python3 -c "import pandas" fails): pandas comparison skipped.');
-    const numpy = pythonWith('numpy');
-    const t = numpy ? referenceSeconds(numpy, target, 'numpy') : null;
-    if (t) console.log(`numpy.loadtxt (reference only, slower than pandas): ${t.wall.toFixed(2)} s, ${(mb / t.wall).toFixed(1)} MB/s; ratio ours/numpy: ${(ours / (mb / t.wall)).toFixed(2)}×`);
-    return;
-  }
-  if (pandasTimes.length === 0) return;
+  const shipped = parallel ?? single;
+  if (!python || pandasTimes.length === 0) return;
   const pandas = Math.min(...pandasTimes.map((t) => t.wall));
   const pandasCpu = Math.min(...pandasTimes.map((t) => t.cpu));
+  console.log(`${tag} pandas read_csv (C engine, float32): ${pandas.toFixed(2)} s, ${(mb / pandas).toFixed(1)} MB/s${repeat > 1 ? ` (best of ${repeat})` : ''}; CPU time ${pandasCpu.toFixed(2)} s`);
   console.log(
-    `pandas read_csv (C engine, float32): ${pandas.toFixed(2)} s, ${(mb / pandas).toFixed(1)} MB/s${repeat > 1 ? ` (best of ${repeat})` : ''}; CPU time ${pandasCpu.toFixed(2)} s`,
+    `${tag} ratio to pandas (wall, same run): shipped path ${(pandas / shipped.seconds).toFixed(2)}× (target ≥ 3×); one thread ${(pandas / single.seconds).toFixed(2)}×; ` +
+      `CPU time, one thread / pandas ${(pandasCpu / single.cpuSeconds).toFixed(2)}×`,
   );
-  console.log(`ratio ours (best mode) / pandas: ${(ours / (mb / pandas)).toFixed(2)}× (target ≥ 3×); single thread alone: ${(pandas / single.seconds).toFixed(2)}×`);
-  // CPU time barely depends on what else the machine runs: a steadier view of the same comparison.
-  console.log(`CPU-time ratio, single thread / pandas: ${(pandasCpu / single.cpuSeconds).toFixed(2)}×`);
-  if (parallel) {
-    console.log(
-      `CPU-time ratio, ${workers} workers / pandas, counting their CPU time / ${workers} (what the wall time would be on ${workers} free CPUs): ` +
-        `${((pandasCpu * workers) / parallel.cpuSeconds).toFixed(2)}×`,
-    );
-  }
 }
 
 /** Runs one measurement in a fresh Node process (same tsx loader flags) and reads its JSON line. */
@@ -165,7 +153,15 @@ async function phase(name: string, file: string, hint: number, workers: number):
   if (name === 'single') {
     m = await parseFeatureStream(nodeFile(file, path.basename(file), size).stream(), { file: path.basename(file), rows: hint, bytesTotal: size });
   } else {
-    m = await parseFeatureFileInWorkers(file, { rows: hint, workers, onFallback: (reason) => (fallback = reason) });
+    const parse = parallelFeatureParser(workers);
+    m = await parse(nodeFile(file, path.basename(file), size), {
+      file: path.basename(file),
+      rows: hint,
+      bytesTotal: size,
+      onNote: (note) => {
+        if (!/^\d+ threads$/.test(note)) fallback = note;
+      },
+    });
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -225,21 +221,14 @@ function countLines(file: string): number {
   return last === 10 ? lines : lines + 1;
 }
 
-async function generated(rows: number): Promise<string> {
-  const file = path.join(os.tmpdir(), `zsl-bench-features-${rows}x2048.txt`);
+async function generated(rows: number, style: TokenStyle): Promise<string> {
+  const file = path.join(os.tmpdir(), `zsl-bench-features-${style}-${rows}x2048.txt`);
   if (existsSync(file) && existsSync(`${file}.done`)) return file;
-  console.log(`generating ${rows} × 2048 decimals into ${file} (once) …`);
+  console.log(`generating ${rows} × 2048 ${style} tokens into ${file} (once) …`);
   const out = createWriteStream(file);
-  let state = 12345;
-  const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const next = featureRows(2048, style);
   for (let r = 0; r < rows; r++) {
-    const parts: string[] = new Array(2048);
-    for (let c = 0; c < 2048; c++) {
-      // Non-negative, mean ~0.45, like pooled ResNet features; six decimals.
-      const v = Math.min(9.999999, -Math.log(1 - rand()) * 0.45);
-      parts[c] = v.toFixed(6);
-    }
-    if (!out.write(parts.join(' ') + '\n')) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (!out.write(`${next()}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   createWriteStream(`${file}.done`).end();

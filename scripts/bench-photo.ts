@@ -6,8 +6,8 @@
  */
 import { chromium } from 'playwright';
 import { build, preview } from 'vite';
-import { attributesOf, PICTURE_UNSEEN, renderPicture } from '../src/core/picture-world.ts';
-import { createRng } from '../src/core/rng.ts';
+import { attributesOf, PICTURE_UNSEEN, renderPicture } from '../src/core/demos/picture-world.ts';
+import { createRng } from '../src/core/compute/rng.ts';
 import { chromiumArgs, chromiumPath } from '../tests/chromium.ts';
 import { encodePng } from '../tests/e2e/png.ts';
 

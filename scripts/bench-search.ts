@@ -1,5 +1,5 @@
 /**
- * Embedding search time (issue 7): the app's search (src/core/search.ts rankClasses:
+ * Embedding search time (issue 7): the app's search (src/core/inference/search.ts rankClasses:
  * embed, score, top-5, in chunks) over AwA2's test set (13,795 images × 2,048
  * features) against all 50 classes, per tfjs backend under Node, with a plain
  * JavaScript search (one loop per image and class, the same top-5) as the
@@ -11,11 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nodeProbes } from '../src/cli/node-backends.ts';
-import { selectBackend } from '../src/core/backend.ts';
-import type { BackendName } from '../src/core/backend-names.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendName } from '../src/core/compute/backend-names.ts';
 import type { Metric, ZslModel } from '../src/core/methods/types.ts';
-import { createRng } from '../src/core/rng.ts';
-import { rankClasses } from '../src/core/search.ts';
+import { createRng } from '../src/core/compute/rng.ts';
+import { rankClasses } from '../src/core/inference/search.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {

@@ -7,7 +7,7 @@
  *
  * The data: the real AwA2 class side (classes, z-scored continuous attributes, the
  * proposed split's 40 seen / 10 unseen classes, AwA2's image count per class) with
- * features synthesised from the attributes (src/core/synthetic-features.ts, the
+ * features synthesised from the attributes (src/core/data/synthetic-features.ts, the
  * generator of the accuracy evidence). 20 % of every seen class is held out as
  * test-seen (splitFromClasses, the app's rule for class-list splits). At --scale 1
  * --dim 2048 it has AwA2's shapes.
@@ -23,7 +23,7 @@
  * PyTorch reference is timed the same way. Closed forms count their solve.
  *
  *   npx tsx scripts/bench-time-to-accuracy.ts [--scale 1] [--dim 2048] [--backend wasm]
- *       [--methods seed,eszsl,sae,devise,ale,sje,cvae] [--level 0.32] [--max-epochs N]
+ *       [--methods semantic-mlp,eszsl,sae,devise,ale,sje,cvae] [--level 0.32] [--max-epochs N]
  *       [--checks 8] [--budget 600] [--no-torch] [--json FILE]
  * --checks: evaluations per epoch (at AwA2's size the seed passes the level within its first epoch);
  * --budget: training seconds after which a method that has not reached the level is given up on.
@@ -35,18 +35,18 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { nodeProbes } from '../src/cli/node-backends.ts';
-import { selectBackend, type BackendChoice } from '../src/core/backend.ts';
-import { createDataset, type Split, type ZslDataset } from '../src/core/dataset.ts';
-import { evaluateModel } from '../src/core/evaluate.ts';
+import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
+import { createDataset, type Split, type ZslDataset } from '../src/core/data/dataset.ts';
+import { evaluateModel } from '../src/core/evaluation/evaluate.ts';
 import { defaultConfig, epochsOf, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import type { ZslModel } from '../src/core/methods/types.ts';
-import { splitFromClasses } from '../src/core/io/build-splits.ts';
+import { splitFromClasses } from '../src/core/data/holdout-split.ts';
 import { parseNameList, resolveClasses } from '../src/core/io/text-lists.ts';
-import { datasetForMethod } from '../src/core/run-method.ts';
-import { zscoreColumns } from '../src/core/semantic.ts';
-import { AWA2_IMAGES_PER_CLASS, scaleCounts, synthesiseFeatures } from '../src/core/synthetic-features.ts';
-import { makeTrainingView } from '../src/core/training-view.ts';
+import { datasetForMethod } from '../src/core/training/train-and-evaluate.ts';
+import { zscoreColumns } from '../src/core/data/semantic.ts';
+import { AWA2_IMAGES_PER_CLASS, scaleCounts, synthesiseFeatures } from '../src/core/data/synthetic-features.ts';
+import { makeTrainingView } from '../src/core/data/training-view.ts';
 import { readRealClassSide, SHARED_AWA2 } from '../tests/unit/helpers/awa2-writer.ts';
 
 const args = process.argv.slice(2);
@@ -246,7 +246,7 @@ function torchReference(dataset: ZslDataset, split: Split, epochs: number): Time
     const last = points.at(-1);
     const hit = points.find((p) => p.u >= level);
     return {
-      method: 'seed', where: version, secondsToLevel: hit?.seconds ?? null, epochToLevel: hit?.epoch ?? null,
+      method: 'semantic-mlp', where: version, secondsToLevel: hit?.seconds ?? null, epochToLevel: hit?.epoch ?? null,
       epochsRun: last?.epoch ?? 0, curve: points.map((p) => p.u), trainSeconds: last?.seconds ?? 0,
     };
   } finally {
@@ -265,7 +265,7 @@ console.log(
 );
 const rows: TimeToLevelRow[] = [];
 for (const method of methods) rows.push(await timeMethod(method, dataset, split, `tfjs ${backend.name}`));
-const torch = args.includes('--no-torch') ? 'skipped (--no-torch)' : torchReference(dataset, split, maxEpochs ?? epochsOf(defaultConfig('seed')));
+const torch = args.includes('--no-torch') ? 'skipped (--no-torch)' : torchReference(dataset, split, maxEpochs ?? epochsOf(defaultConfig('semantic-mlp')));
 if (typeof torch !== 'string') rows.push(torch);
 
 const reference = typeof torch === 'string' ? null : torch.secondsToLevel;

@@ -4,13 +4,13 @@
  * offers here: cpu, wasm, and webgpu (Dawn on Vulkan; lavapipe on CPU-only
  * machines). Times a few steps after a warm-up and scales to one epoch, so it
  * finishes in minutes. Prints a markdown table.
- *   npx tsx scripts/bench-train.ts [--backends cpu,wasm,webgpu] [--methods seed,devise,...] [--steps 5]
+ *   npx tsx scripts/bench-train.ts [--backends cpu,wasm,webgpu] [--methods semantic-mlp,devise,...] [--steps 5]
  * Node only; imports the core and the CLI's backend adapters, never the UI.
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/core/backend.ts';
-import type { BackendName } from '../src/core/backend-names.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { defaultParams, METHOD_INFO, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import { awa2ShapedView } from '../bench/awa2-shaped-view.ts';

@@ -16,7 +16,7 @@
  *
  *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,accuracy-time,torch]
  *       [--steps 3]                      timed steps of the Node training bench
- *       [--browser-steps 2] [--methods seed,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
+ *       [--browser-steps 2] [--methods semantic-mlp,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
  *       [--accuracy-scale 1] [--install-references] [--out FILE]
  * --install-references: apt-get install python3-pandas python3-torch first (root, Debian).
  *
@@ -192,7 +192,7 @@ async function accuracyTimeBench(): Promise<void> {
     const result = JSON.parse(readFileSync(json, 'utf8')) as { rows: TimeRow[]; level: number };
     const torch = result.rows.find((row) => row.where.startsWith('torch'));
     const verdicts = result.rows
-      .filter((row) => !row.where.startsWith('torch') && ['seed', 'cvae'].includes(row.method))
+      .filter((row) => !row.where.startsWith('torch') && ['semantic-mlp', 'cvae'].includes(row.method))
       .map((row) =>
         torch?.secondsToLevel && row.secondsToLevel !== null
           ? `${row.method}: ${(row.secondsToLevel / torch.secondsToLevel).toFixed(2)}× the PyTorch seed's time (target ≤ 0.20×: ${row.secondsToLevel / torch.secondsToLevel <= 0.2 ? 'met' : 'not met'})`
@@ -222,7 +222,7 @@ async function photoBench(): Promise<void> {
   parts.push({ title: 'Dropped picture → top-5 (picture demo, ESZSL, WebGPU on SwiftShader)', ...r, markdown: codeBlock(keep.join('\n')) });
 }
 
-/** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/seed.ts. */
+/** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/semantic-mlp.ts. */
 const TORCH_SEED = `
 import time, sys, torch
 N, D, A, Z, B = 23527, 2048, 85, 40, 64
@@ -269,7 +269,7 @@ async function torchReference(): Promise<void> {
   console.log(output.trim());
   const ms = Number(/([\d.]+) ms\/step/.exec(run.stdout)?.[1] ?? NaN);
   const ratios = [...nodeRows.map((r) => ({ ...r, where: 'Node' })), ...(browserResult?.training ?? []).map((r) => ({ ...r, where: 'Chromium' }))]
-    .filter((r) => r.method === 'seed' && Number.isFinite(ms) && !('invalid' in r && r.invalid) && !('gpuErrors' in r && r.gpuErrors))
+    .filter((r) => r.method === 'semantic-mlp' && Number.isFinite(ms) && !('invalid' in r && r.invalid) && !('gpuErrors' in r && r.gpuErrors))
     .map((r) => `${r.where} ${r.backend} ${(r.stepMs / ms).toFixed(2)}×`);
   parts.push({
     title: 'PyTorch reference (the seed notebook\'s own training step)',

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { preprocessBatch, type BackboneSpec } from '../src/core/backbone.ts';
+import { preprocessBatch, type BackboneSpec } from '../src/core/backbones/backbone.ts';
 import {
   PICTURE_ATTRIBUTE_GROUPS,
   PICTURE_CLASSES,
@@ -32,8 +32,8 @@ import {
   pictureClassName,
   renderPicture,
   type PictureClass,
-} from '../src/core/picture-world.ts';
-import { createRng, type Rng } from '../src/core/rng.ts';
+} from '../src/core/demos/picture-world.ts';
+import { createRng, type Rng } from '../src/core/compute/rng.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {

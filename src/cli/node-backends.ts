@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { CPU_GPU_PATTERN, type BackendProbe } from '../core/backend.ts';
-import type { BackendName } from '../core/backend-names.ts';
+import { CPU_GPU_PATTERN, type BackendProbe } from '../core/compute/backend.ts';
+import type { BackendName } from '../core/compute/backend-names.ts';
 
 const require = createRequire(import.meta.url);
 

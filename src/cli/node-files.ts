@@ -12,14 +12,23 @@ import { ZslError } from '../core/errors.ts';
 import { openZip, type OpenZipOptions } from '../core/io/zip.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 
+const onDisk = new WeakMap<SourceFile, string>();
+
 /** One file on disk as a SourceFile; `relative` is its '/'-separated path inside the dropped folder. */
 export function nodeFile(absolute: string, relative: string, size: number, highWaterMark = 1 << 20): SourceFile {
-  return {
+  const file: SourceFile = {
     path: relative,
     name: path.basename(absolute),
     size,
     stream: () => Readable.toWeb(createReadStream(absolute, { highWaterMark })) as ReadableStream<Uint8Array>,
   };
+  onDisk.set(file, absolute);
+  return file;
+}
+
+/** The path on disk of a SourceFile made by nodeFile (worker threads can read byte ranges of it); undefined for a zip entry. */
+export function diskPath(file: SourceFile): string | undefined {
+  return onDisk.get(file);
 }
 
 /**

@@ -2,18 +2,20 @@
  * `npm run zsl -- <command>`: the same core as the app, under Node.
  * Failures print one sentence and exit non-zero; never a stack trace.
  */
-import { selectBackend } from '../core/backend.ts';
-import { describeDataset, findSplit, type ZslDataset } from '../core/dataset.ts';
-import { generateDemoDataset } from '../core/demo-dataset.ts';
+import { selectBackend } from '../core/compute/backend.ts';
+import { describeDataset, findSplit, type ZslDataset } from '../core/data/dataset.ts';
+import { generateDemoDataset } from '../core/demos/demo-dataset.ts';
 import { readFile, writeFile } from 'node:fs/promises';
-import { classifyFeatures } from '../core/classify.ts';
+import { classifyFeatures } from '../core/inference/classify.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
-import { FrozenModel, parseModel, serialiseModel } from '../core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../core/inference/frozen-model.ts';
 import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
-import { freezeRun, trainAndEvaluate } from '../core/run-method.ts';
+import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
 import { nodeProbes } from './node-backends.ts';
+import { parallelFeatureParser } from './feature-workers.ts';
 import { filesFromPath } from './node-files.ts';
+import { embedCommand, extractCommand, predictPhotoCommand } from './photo-commands.ts';
 
 const pct = (x: number) => Math.round(x * 10_000) / 100;
 
@@ -22,6 +24,7 @@ async function loadDataset(source: string, demoSeed: number, quiet: boolean, psT
   let lastPhase = '';
   const { dataset } = await buildDataset(await filesFromPath(source), {
     psTraining,
+    parseFeatures: parallelFeatureParser(),
     onProgress: (p) => {
       if (!quiet && p.phase !== lastPhase) {
         lastPhase = p.phase;
@@ -39,11 +42,17 @@ async function run(command: Command): Promise<void> {
   }
   if (command.kind === 'inspect') {
     const result =
-      command.source === 'demo' ? inspectDemo() : await inspectFiles(await filesFromPath(command.source));
+      command.source === 'demo' ? inspectDemo() : await inspectFiles(await filesFromPath(command.source), { full: command.full, parseFeatures: parallelFeatureParser() });
     console.log(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    if (result.checked === 'layout') {
+      process.stderr.write('Checked the layout, the counts and the feature file\'s first line only; --full reads every value.\n');
+    }
     return;
   }
-  if (command.kind === 'predict') return predict(command);
+  const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
+  if (command.kind === 'predict') return command.photo ? predictPhotoCommand(command, stderrLog) : predict(command);
+  if (command.kind === 'embed') return embedCommand(command, stderrLog);
+  if (command.kind === 'extract') return extractCommand(command, stderrLog);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);
@@ -116,7 +125,7 @@ async function predict(command: Extract<Command, { kind: 'predict' }>): Promise<
   const frozen = parseModel(await readFile(command.model, 'utf8').catch(() => {
     throw new ZslError('the file cannot be read; expected a model file exported by Zero-Shot Studio.', { file: command.model });
   }), command.model);
-  const dataset = await loadDataset(command.source, command.demoSeed, true);
+  const dataset = await loadDataset(command.source!, command.demoSeed, true);
   if (dataset.featureDim !== frozen.featureDim) {
     throw new ZslError(`the model expects ${frozen.featureDim}-value features; this dataset has ${dataset.featureDim}.`, { file: command.model });
   }
@@ -140,6 +149,7 @@ function inspectDemo() {
   const split = summary.splits[0]!;
   return {
     layout: 'demo',
+    checked: 'every value' as const,
     images: summary.images,
     feature_dim: summary.featureDim,
     classes: summary.classes,

@@ -9,7 +9,7 @@
  * No React; the DOM only through the injected fetch.
  */
 import { CancelledError, ZslError } from '../core/errors.ts';
-import { originOfUrl } from '../core/site-policy.ts';
+import { originOfUrl } from './site-policy.ts';
 
 export interface DownloadProgress {
   /** Bytes received so far, over all files. */

@@ -1,10 +1,10 @@
 /** The page: header with the backend, then the dataset, training and results panels. */
-import { BackendPicker } from './BackendPicker.tsx';
-import { ClassifyPanel } from './ClassifyPanel.tsx';
+import { BackendPicker } from './shared/BackendPicker.tsx';
+import { ClassifyPanel } from './classify/ClassifyPanel.tsx';
 import { useAppState, useController } from './context.ts';
-import { DatasetPanel } from './DatasetPanel.tsx';
-import { RunsTable } from './RunsTable.tsx';
-import { TrainingPanel } from './TrainingPanel.tsx';
+import { DatasetPanel } from './datasets/DatasetPanel.tsx';
+import { RunsTable } from './runs/RunsTable.tsx';
+import { TrainingPanel } from './training/TrainingPanel.tsx';
 import { Explainer, ExplainerToggle } from './shared/Explainer.tsx';
 
 function NoticeBar() {

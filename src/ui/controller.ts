@@ -1,20 +1,20 @@
 /**
  * User actions: each one sends a request through the worker client and feeds
  * the store with the events that come back. No heavy work happens here. The
- * flows live in ./flows/ by area; this file composes them into one Controller
+ * flows live beside their panels (datasets/datasets-flow.ts, …); this file composes them into one Controller
  * and keeps what they share: turning failures into a notice, the backend
  * choice, and opening the app. Must not import React.
  */
 import { WorkerClient, WorkerError } from '../client/worker-client.ts';
 import type { BackendChoice } from '../worker/protocol.ts';
 import type { AppStore } from './store.ts';
-import { takePendingLoad } from './allowed-sites.ts';
-import { backboneFlows, type BackboneFlows } from './flows/backbone.ts';
-import { classifyFlows, type ClassifyFlows } from './flows/classify.ts';
-import { datasetFlows, type DatasetFlows } from './flows/datasets.ts';
-import type { FlowContext } from './flows/flow-context.ts';
-import { runFlows, type RunFlows } from './flows/runs.ts';
-import { trainingFlows, type TrainingFlows } from './flows/training.ts';
+import { takePendingLoad } from './backbone/allowed-sites.ts';
+import { backboneFlows, type BackboneFlows } from './backbone/backbone-flow.ts';
+import { classifyFlows, type ClassifyFlows } from './classify/classify-flow.ts';
+import { datasetFlows, type DatasetFlows } from './datasets/datasets-flow.ts';
+import type { FlowContext } from './flow-context.ts';
+import { runFlows, type RunFlows } from './runs/runs-flow.ts';
+import { trainingFlows, type TrainingFlows } from './training/training-flow.ts';
 
 /** Every flow is a method of the controller (assigned in its constructor). */
 export interface Controller extends DatasetFlows, Omit<TrainingFlows, 'refreshInterrupted'>, RunFlows, BackboneFlows, ClassifyFlows {}

@@ -6,9 +6,9 @@ import { App } from './App.tsx';
 import { AppContext } from './context.ts';
 import { Controller } from './controller.ts';
 import { AppStore } from './store.ts';
-import { readSettings, settingsOf, startup } from './settings.ts';
-import { createSettingsStore, loadSettings, SettingsSaver } from './settings-store.ts';
-import { decodeSetup, encodeSetup } from './url-state.ts';
+import { readSettings, settingsOf, startup } from './shared/settings.ts';
+import { createSettingsStore, loadSettings, SettingsSaver } from './shared/settings-store.ts';
+import { decodeSetup, encodeSetup } from './shared/url-state.ts';
 import './styles.css';
 
 const settings = createSettingsStore();

@@ -4,7 +4,8 @@
  * downsampled copy is published, so long runs stay smooth.
  */
 import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
-import type { Progress, StepPoint } from '../core/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
+import type { StepPoint } from '../core/training/train-loop.ts';
 import type {
   BackboneInfo,
   BackendChoice,
@@ -20,7 +21,7 @@ import type {
   StoredDatasets,
   TrainConfig,
 } from '../worker/protocol.ts';
-import { downsampleMinMax, smooth, type XY } from './downsample.ts';
+import { downsampleMinMax, smooth, type XY } from './training/downsample.ts';
 
 export interface RunRecord {
   /** Its id in the browser's run store; null when it could not be kept. */

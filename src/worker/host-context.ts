@@ -5,12 +5,12 @@
  * host owns one context; every handler reads and replaces state through it.
  * Must not import DOM or React code, nor host.ts or the handlers (they import this).
  */
-import { selectBackend, type BackendProbe } from '../core/backend.ts';
-import { describeDataset, type ZslDataset } from '../core/dataset.ts';
+import { selectBackend, type BackendProbe } from '../core/compute/backend.ts';
+import { describeDataset, type ZslDataset } from '../core/data/dataset.ts';
 import { CancelledError, isCancelled, ZslError } from '../core/errors.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
-import type { BackboneDraft, BackboneModel, BackboneSpec } from '../core/backbone.ts';
-import type { ExtractionStore } from './extraction-store.ts';
+import type { BackboneDraft, BackboneModel, BackboneSpec } from '../core/backbones/backbone.ts';
+import type { ExtractionStore } from './stores/extraction-store.ts';
 import type { PauseGate } from './pause-gate.ts';
 import type {
   BackboneInfo,
@@ -25,8 +25,8 @@ import type {
   WorkerEvent,
 } from './protocol.ts';
 import { ModelKeeper } from './model-keeper.ts';
+import type { RunStore } from './stores/run-store.ts';
 import { attributeAnalogy } from '../core/data/attribute-analogy.ts';
-import type { RunStore } from './run-store.ts';
 
 /** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
 export interface DatasetStore {

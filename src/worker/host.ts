@@ -6,7 +6,7 @@
  * The handlers live in ./handlers/ by feature; the state they share in host-context.ts.
  * Must not import DOM or React code.
  */
-import { selectBackend } from '../core/backend.ts';
+import { selectBackend } from '../core/compute/backend.ts';
 import { CancelledError, toUserMessage } from '../core/errors.ts';
 import { backboneHandlers } from './handlers/backbone.ts';
 import { backendHandlers } from './handlers/backend.ts';

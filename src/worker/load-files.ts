@@ -1,16 +1,16 @@
 /**
  * Dropped files → dataset, inside the worker: recognise the layout first (so the
  * page can show what was found and what is missing), then parse with progress in
- * MB/s and time left. Also builds custom splits. No DOM beyond File, no React.
+ * MB/s and time left. No DOM beyond File, no React.
  */
-import type { ZslDataset } from '../core/dataset.ts';
+import type { ZslDataset } from '../core/data/dataset.ts';
 import { ZslError } from '../core/errors.ts';
 import { buildDataset, describeFiles } from '../core/io/build-dataset.ts';
-import { splitFromClasses } from '../core/io/build-splits.ts';
-import { IMAGE_PATTERN, looksLikeImageFolder } from '../core/io/image-folder.ts';
+import { dropKind, IMAGE_PATTERN } from '../core/io/image-folder.ts';
 import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
-import type { Progress } from '../core/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
+import { browserFeatureParser, rememberBlob } from './parallel-features.ts';
 import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
 
 /** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */
@@ -25,12 +25,12 @@ export const toSourceFiles = (files: DroppedFile[]): SourceFile[] => {
       throw new ZslError(`is ${(file.size / 1e9).toFixed(1)} GB; expected files under ${LIMITS.fileBytes / 1e9} GB (the AwA2 feature file is 0.73 GB).`, { file: path });
     }
   }
-  return files.map(({ file, path }) => fromBlob(file, path));
+  return files.map(({ file, path }) => rememberBlob(fromBlob(file, path), file));
 };
 
 export async function stageFiles(files: DroppedFile[], token: number, signal: AbortSignal) {
   const { files: expanded, layout } = await describeFiles(toSourceFiles(files), signal);
-  if (layout.layout === 'unknown' && looksLikeImageFolder(expanded)) {
+  if (dropKind(expanded, layout) === 'image-folder') {
     const pictures = expanded.filter((f) => IMAGE_PATTERN.test(f.name)).length;
     const staged: StagedFiles = {
       token,
@@ -64,36 +64,18 @@ export async function loadFiles(
   const result = await buildDataset(files, {
     semantic,
     signal,
+    parseFeatures: browserFeatureParser(),
     onProgress: (p) => {
       const seconds = (now() - started) / 1000;
       const rate = p.bytesDone !== undefined && seconds > 0 ? p.bytesDone / 1e6 / seconds : null;
+      const detail = [rate !== null ? `${rate.toFixed(0)} MB/s` : null, p.note ?? null].filter((d) => d !== null).join(' · ');
       onProgress({
         phase: p.phase,
         fraction: p.fraction,
         etaSeconds: p.fraction > 0.02 ? (seconds * (1 - p.fraction)) / p.fraction : null,
-        detail: rate !== null ? `${rate.toFixed(0)} MB/s` : undefined,
+        detail: detail || undefined,
       });
     },
   });
   return { dataset: result.dataset, semantic: result.semantic.description };
-}
-
-/** A split whose unseen classes the user picked; a fixed 20% of each seen class's images is test-seen. */
-export function withCustomSplit(dataset: ZslDataset, unseenClasses: number[]): ZslDataset {
-  const unseen = [...new Set(unseenClasses)].sort((a, b) => a - b);
-  if (unseen.length === 0) throw new ZslError('pick at least one class to keep unseen.', { variable: 'custom split' });
-  if (unseen.length >= dataset.classNames.length - 1) {
-    throw new ZslError('keep at least two classes seen, so there is something to train on.', { variable: 'custom split' });
-  }
-  for (const c of unseen) {
-    if (!Number.isInteger(c) || c < 0 || c >= dataset.classNames.length) {
-      throw new ZslError(`class index ${c} is not one of the ${dataset.classNames.length} classes.`, { variable: 'custom split' });
-    }
-  }
-  const seen = dataset.classNames.map((_, c) => c).filter((c) => !unseen.includes(c));
-  const split = splitFromClasses('custom', 'Custom split', seen, unseen, dataset.labels);
-  split.description =
-    `Custom split: ${seen.length} seen and ${unseen.length} unseen classes (${unseen.map((c) => dataset.classNames[c]).join(', ')}); ` +
-    `a fixed 20% of each seen class's images is held out as test-seen.`;
-  return { ...dataset, splits: [...dataset.splits.filter((s) => s.name !== 'custom'), split] };
 }

@@ -4,13 +4,13 @@
  * that is exported and the one restored after a reload are the same thing.
  * No DOM beyond IndexedDB (through the RunStore), no React.
  */
-import type { Split, ZslDataset } from '../core/dataset.ts';
+import type { Split, ZslDataset } from '../core/data/dataset.ts';
 import { toUserMessage, ZslError } from '../core/errors.ts';
-import { FrozenModel, parseModel, serialiseModel, type FrozenModelData } from '../core/frozen-model.ts';
+import { FrozenModel, parseModel, serialiseModel, type FrozenModelData } from '../core/inference/frozen-model.ts';
 import type { ZslModel } from '../core/methods/types.ts';
-import { freezeRun, type RunSummary } from '../core/run-method.ts';
+import { freezeRun, type RunSummary } from '../core/training/train-and-evaluate.ts';
 import type { EpochReport, ModelInfo, StoredRun } from './protocol.ts';
-import type { RunStore } from './run-store.ts';
+import type { RunStore } from './stores/run-store.ts';
 
 export interface CurrentModel {
   model: ZslModel;

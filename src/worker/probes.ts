@@ -5,7 +5,7 @@
  * reported as slow: Automatic then prefers WASM, which is many times faster
  * there. Browser-only (navigator.gpu, OffscreenCanvas); no React.
  */
-import { CPU_GPU_PATTERN, type BackendProbe } from '../core/backend.ts';
+import { CPU_GPU_PATTERN, type BackendProbe } from '../core/compute/backend.ts';
 import type { BackendName } from './protocol.ts';
 
 type AdapterWithInfo = GPUAdapter & { isFallbackAdapter?: boolean; info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } };

@@ -3,18 +3,19 @@
  * an `id`; every event that belongs to a request carries that request's id.
  * Imported by the worker, the client and the tests; must not import runtime code.
  */
-import type { BackendChoice, BackendName, SelectedBackend } from '../core/backend-names.ts';
-import type { DatasetSummary } from '../core/dataset.ts';
-import type { StoredDatasetInfo } from './dataset-cache.ts';
-import type { Classification } from '../core/classify.ts';
-import type { MapPoint } from './embedding-map.ts';
-import type { BackboneDraft } from '../core/backbone.ts';
+import type { BackendChoice, BackendName, SelectedBackend } from '../core/compute/backend-names.ts';
+import type { DatasetSummary } from '../core/data/dataset.ts';
+import type { StoredDatasetInfo } from './stores/dataset-cache.ts';
+import type { Classification } from '../core/inference/classify.ts';
+import type { MapPoint } from '../core/inference/embedding-map.ts';
+import type { BackboneDraft } from '../core/backbones/backbone.ts';
 import type { AttributeAnalogy } from '../core/data/attribute-analogy.ts';
 
 export type { MapPoint };
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
-import type { EpochReport, EpochTestPoint, RunSummary } from '../core/run-method.ts';
-import type { Progress, StepPoint } from '../core/train-loop.ts';
+import type { EpochReport, EpochTestPoint, RunSummary } from '../core/training/train-and-evaluate.ts';
+import type { Progress } from '../core/progress.ts';
+import type { StepPoint } from '../core/training/train-loop.ts';
 
 export type { BackendChoice, BackendName };
 /** The backend in use, and why faster ones were passed over (e.g. "WebGPU unavailable: no adapter."). */

@@ -3,7 +3,8 @@
  * `intervalMs`, so the page redraws at a rate a person can see (4 a second by
  * default) instead of once per training step; progress reports likewise.
  */
-import type { Progress, StepPoint } from '../core/train-loop.ts';
+import type { Progress } from '../core/progress.ts';
+import type { StepPoint } from '../core/training/train-loop.ts';
 
 export class StepThrottle {
   private buffer: StepPoint[] = [];

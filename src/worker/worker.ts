@@ -5,12 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createDatasetCache, storageEstimate } from './dataset-cache.ts';
-import { loadBackbone, parseBackboneSpec } from '../core/backbone.ts';
-import { backboneFromFiles, forgetBackbone, keepBackbone, restoreBackbone } from './backbone-store.ts';
+import { createDatasetCache, storageEstimate } from './stores/dataset-cache.ts';
+import { loadBackbone, parseBackboneSpec } from '../core/backbones/backbone.ts';
+import { backboneFromFiles, forgetBackbone, keepBackbone, restoreBackbone } from './stores/backbone-store.ts';
 import { createWorkerHost } from './host.ts';
-import { createRunStore } from './run-store.ts';
-import { createExtractionStore } from './extraction-store.ts';
+import { createRunStore } from './stores/run-store.ts';
+import { createExtractionStore } from './stores/extraction-store.ts';
 import { browserProbes } from './probes.ts';
 import type { ToWorker } from './protocol.ts';
 

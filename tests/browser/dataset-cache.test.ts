@@ -6,11 +6,11 @@
  */
 import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ZslDataset } from '../../src/core/dataset.ts';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
+import type { ZslDataset } from '../../src/core/data/dataset.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { CancelledError, ZslError } from '../../src/core/errors.ts';
-import { DB_VERSION, type ChunkKey } from '../../src/worker/chunked-store.ts';
-import { createDatasetCache, storageEstimate, type DatasetCache, type DatasetCacheOptions } from '../../src/worker/dataset-cache.ts';
+import { DB_VERSION, type ChunkKey } from '../../src/storage/app-database.ts';
+import { createDatasetCache, storageEstimate, type DatasetCache, type DatasetCacheOptions } from '../../src/worker/stores/dataset-cache.ts';
 
 const small = (seed = 7) => generateDemoDataset({ seed, imagesPerClass: 20, featureDim: 16 });
 /** 2,160 × 96 floats = 829,440 bytes: 13 chunks of an odd size, so chunk edges split floats. */
@@ -102,6 +102,17 @@ describe('dataset cache round trip', () => {
     expect(meta.semantic).not.toBe(semantic);
   });
 
+  it('stores features that live in a SharedArrayBuffer (a parallel parse\'s output)', async () => {
+    const { cache } = freshCache({ chunkBytes: ODD_CHUNK });
+    const plain = large();
+    const features = new Float32Array(new SharedArrayBuffer(plain.features.byteLength));
+    features.set(plain.features);
+    const dataset = { ...plain, features };
+    await cache.save(dataset, { semantic: null, sourceDescription: 'shared' });
+    const { dataset: loaded } = await cache.load(dataset.id);
+    expect(firstDifference(loaded.features, plain.features)).toBe(-1);
+  });
+
   it('splits a larger dataset over many chunks of an odd size and reports progress up to 1', async () => {
     const { cache, dbName } = freshCache({ chunkBytes: ODD_CHUNK });
     const dataset = large();
@@ -130,7 +141,7 @@ describe('dataset cache round trip', () => {
     const dataset = large(5);
     await cache.save(dataset);
     cache.close();
-    const moduleUrl = new URL('/src/worker/dataset-cache.ts', location.origin).href;
+    const moduleUrl = new URL('/src/worker/stores/dataset-cache.ts', location.origin).href;
     const source = `
       const { createDatasetCache } = await import(${JSON.stringify(moduleUrl)});
       const cache = createDatasetCache({ dbName: ${JSON.stringify(dbName)} });

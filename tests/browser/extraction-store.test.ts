@@ -5,7 +5,7 @@
  */
 import { deleteDB } from 'idb';
 import { afterEach, expect, it } from 'vitest';
-import { createExtractionStore } from '../../src/worker/extraction-store.ts';
+import { createExtractionStore } from '../../src/worker/stores/extraction-store.ts';
 
 const names: string[] = [];
 const fresh = () => {

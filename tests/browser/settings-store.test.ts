@@ -1,15 +1,16 @@
 /**
  * The settings store in real Chromium's IndexedDB: a database left by version
- * 3 or 4 of the schema is upgraded in place (its runs and checkpoint kept),
+ * 3 or 4 of the schema is upgraded in place (its runs and checkpoint kept, their
+ * old method ids made current),
  * settings round-trip, and the worker's run store opens the upgraded database.
  */
 import { deleteDB, openDB } from 'idb';
 import { afterEach, expect, test } from 'vitest';
 import { defaultConfig } from '../../src/core/methods/catalog.ts';
-import { readSettings, type Settings } from '../../src/ui/settings.ts';
-import { createSettingsStore } from '../../src/ui/settings-store.ts';
-import { DB_VERSION } from '../../src/worker/chunked-store.ts';
-import { createRunStore } from '../../src/worker/run-store.ts';
+import { readSettings, type Settings } from '../../src/ui/shared/settings.ts';
+import { createSettingsStore } from '../../src/ui/shared/settings-store.ts';
+import { DB_VERSION } from '../../src/storage/app-database.ts';
+import { createRunStore } from '../../src/worker/stores/run-store.ts';
 
 const names: string[] = [];
 const freshName = () => {
@@ -43,8 +44,8 @@ async function databaseAtVersion(name: string, version: 3 | 4): Promise<void> {
       if (version >= 4) raw.createObjectStore('extractions');
     },
   });
-  await db.put('runs', { id: 'run-1', savedAt: 1, datasetId: 'demo-7', summary: { method: 'seed' }, losses: new Float32Array([3, 2, 1]), epochs: [], model: null });
-  await db.put('checkpoints', { id: 'interrupted', savedAt: 2, datasetId: 'demo-7', config: {}, epoch: 2, step: 20, state: null, losses: new Float32Array([1]), epochs: [] });
+  await db.put('runs', { id: 'run-1', savedAt: 1, datasetId: 'demo-7', summary: { method: 'seed', config: { method: 'seed', split: 'demo' } }, losses: new Float32Array([3, 2, 1]), epochs: [], model: null });
+  await db.put('checkpoints', { id: 'interrupted', savedAt: 2, datasetId: 'demo-7', config: { method: 'seed', split: 'demo' }, epoch: 2, step: 20, state: null, losses: new Float32Array([1]), epochs: [] });
   db.close();
 }
 
@@ -60,6 +61,9 @@ test.each([3, 4] as const)('a database of version %i is upgraded: settings are k
   expect((await runs.list()).map((r) => r.id)).toEqual(['run-1']);
   expect((await runs.list())[0]!.losses).toEqual(new Float32Array([3, 2, 1]));
   expect(await runs.checkpoint()).toMatchObject({ epoch: 2, step: 20 });
+  // They were kept when the seed notebook's MLP was called 'seed': they come back under its current id.
+  expect((await runs.list())[0]!.summary).toEqual({ method: 'semantic-mlp', config: { method: 'semantic-mlp', split: 'demo' } });
+  expect((await runs.checkpoint())!.config).toEqual({ method: 'semantic-mlp', split: 'demo' });
 
   const raw = await openDB(name);
   expect(raw.version).toBe(DB_VERSION);

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { contentSecurityPolicy, STRICT_POLICY } from '../../src/core/site-policy.ts';
+import { contentSecurityPolicy, STRICT_POLICY } from '../../src/client/site-policy.ts';
 import { foreignRequests, launch, watchEgress } from './browser.ts';
 import { writeImageFolder } from './image-folder-files.ts';
 
@@ -96,6 +96,8 @@ test('a backbone from another site: asked first, then that site alone is added t
   // One policy, written by csp.js before anything else: the app's own origin only.
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').count()).toBe(1);
   expect(await policy(page)).toBe(STRICT_POLICY);
+  // Served with COOP/COEP like a deployment: isolated, so the worker may share memory with its sub-workers.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
   await page.getByTestId('backbone-url').locator('summary').click();
   expect(await page.locator('input[name="backbone-url"]').inputValue()).toMatch(/^https:\/\/storage\.googleapis\.com\/.*\/model\.json$/);
@@ -114,6 +116,8 @@ test('a backbone from another site: asked first, then that site alone is added t
   expect((await policy(page))!.split('; ').find((d) => d.startsWith('connect-src'))).toBe(`connect-src 'self' ${modelSite.origin}`);
   expect(modelSite.requests).toEqual(['/tiny/model.json', '/tiny/backbone.json', '/tiny/weights.bin']);
   expect(await page.getByTestId('allowed-sites').textContent()).toBe(modelSite.origin);
+  // The cross-origin download is a CORS fetch, which COEP require-corp lets through: still isolated after it.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
   // Pictures are now embedded with it: an image folder becomes a dataset in its feature space.
   await page.getByTestId('folder-input').setInputFiles(writeImageFolder(1));

@@ -39,7 +39,7 @@ test('a lost WebGPU device mid-training: fallback, explained, nothing lost, trai
   await page.getByTestId('train-button').click();
   await expect.poll(rows, { timeout: 60_000 }).toBe(1);
 
-  await page.locator('select[name="method"]').selectOption('seed');
+  await page.locator('select[name="method"]').selectOption('semantic-mlp');
   await setField(page, 'epochs', '3');
   await setField(page, 'hiddenUnits', '64');
   await setField(page, 'learningRate', '0.003');

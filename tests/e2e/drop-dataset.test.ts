@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { STRICT_POLICY } from '../../src/core/site-policy.ts';
+import { STRICT_POLICY } from '../../src/client/site-policy.ts';
 import { makeFixture } from '../unit/io/helpers/fixtures.ts';
 import { foreignRequests, launch, setField, watchEgress } from './browser.ts';
 

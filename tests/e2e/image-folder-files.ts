@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PICTURE_ATTRIBUTES, PICTURE_CLASS_NAMES, PICTURE_UNSEEN, attributeVector, attributesOf, renderPicture } from '../../src/core/picture-world.ts';
-import { createRng } from '../../src/core/rng.ts';
+import { PICTURE_ATTRIBUTES, PICTURE_CLASS_NAMES, PICTURE_UNSEEN, attributeVector, attributesOf, renderPicture } from '../../src/core/demos/picture-world.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 import { encodePng } from './png.ts';
 
 export function writeImageFolder(perClass: number): string {

@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { PICTURE_CLASS_NAMES } from '../../src/core/picture-world.ts';
+import { PICTURE_CLASS_NAMES } from '../../src/core/demos/picture-world.ts';
 import { launch } from './browser.ts';
 import { writeImageFolder } from './image-folder-files.ts';
 

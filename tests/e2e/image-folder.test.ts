@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { PICTURE_CLASS_NAMES, PICTURE_UNSEEN } from '../../src/core/picture-world.ts';
+import { PICTURE_CLASS_NAMES, PICTURE_UNSEEN } from '../../src/core/demos/picture-world.ts';
 import { launch } from './browser.ts';
 import { writeImageFolder } from './image-folder-files.ts';
 

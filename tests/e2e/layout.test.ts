@@ -177,7 +177,7 @@ test('a reload in the middle of training on the picture demo resumes it', async 
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   await page.getByTestId('picture-demo').click();
   await expect.poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 180_000 }).toMatch(/picture/i);
-  await page.locator('select[name="method"]').selectOption('seed');
+  await page.locator('select[name="method"]').selectOption('semantic-mlp');
   await page.locator('input[name="epochs"]').fill('4');
   await page.locator('input[name="hiddenUnits"]').fill('32');
   await page.getByTestId('train-button').click();
@@ -189,6 +189,6 @@ test('a reload in the middle of training on the picture demo resumes it', async 
   expect(await page.getByTestId('notice').count()).toBe(0); // no "not stored in this browser" about a built-in demo
   await page.getByTestId('resume-interrupted').click();
   await page.getByTestId('run-row').first().waitFor({ timeout: 180_000 });
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^seed.*4/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^semantic-mlp.*4/);
   await page.close();
 });

@@ -5,8 +5,8 @@
  */
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { attributesOf, PICTURE_UNSEEN, renderPicture } from '../../src/core/picture-world.ts';
-import { createRng } from '../../src/core/rng.ts';
+import { attributesOf, PICTURE_UNSEEN, renderPicture } from '../../src/core/demos/picture-world.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 import { foreignRequests, launch, watchEgress } from './browser.ts';
 import { encodePng } from './png.ts';
 

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRng } from '../../src/core/rng.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 import { cellOfStrings, num, writeMat5 } from '../unit/io/helpers/mat5-writer.ts';
 
 const FIRST = ['Black_footed', 'Laysan', 'Sooty', 'Crested', 'Least', 'Parakeet', 'Rhinoceros', 'Brewer', 'Red_winged', 'Yellow_headed'];

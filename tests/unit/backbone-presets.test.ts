@@ -1,6 +1,6 @@
 /** Backbones from a URL without a backbone.json: the preset names the preprocessing, and the known default its layer. */
 import { expect, test } from 'vitest';
-import { DEFAULT_BACKBONE_URL, draftForUrl, knownPreset, PRESETS } from '../../src/core/backbone-presets.ts';
+import { DEFAULT_BACKBONE_URL, draftForUrl, knownPreset, PRESETS } from '../../src/ui/backbone/backbone-presets.ts';
 
 test('the default MobileNet is read before its classifier, with its own preprocessing', () => {
   expect(knownPreset(DEFAULT_BACKBONE_URL)).toBe('mobilenet');

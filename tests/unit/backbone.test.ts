@@ -11,7 +11,7 @@ import {
   preprocess,
   preprocessBatch,
   type BackboneSpec,
-} from '../../src/core/backbone.ts';
+} from '../../src/core/backbones/backbone.ts';
 import { ZslError } from '../../src/core/errors.ts';
 
 beforeAll(async () => {
@@ -62,6 +62,14 @@ describe('preprocess', () => {
     expect(v[0]).toBeCloseTo(-1, 5);
     expect(v[1]).toBeCloseTo(-0.2, 5);
     expect(v[2]).toBeCloseTo(4.5, 5);
+  });
+
+  test('caffe scaling: RGB → BGR, minus the ImageNet mean (B 103.939, G 116.779, R 123.68), no scaling', () => {
+    const v = values(preprocess(pixels, 2, 2, spec({ scaling: { kind: 'caffe' } })));
+    // pixel (0,0) = (r 0, g 51, b 255) → (255 − 103.939, 51 − 116.779, 0 − 123.68)
+    expect(v.slice(0, 3).map((x) => Math.round(x * 1000) / 1000)).toEqual([151.061, -65.779, -123.68]);
+    // pixel (0,1) = (255, 0, 0) → (−103.939, −116.779, 131.32)
+    expect(v.slice(3, 6).map((x) => Math.round(x * 1000) / 1000)).toEqual([-103.939, -116.779, 131.32]);
   });
 
   // A 4 × 2 picture (wide): column k holds grey level 10·(k+1) in both rows.

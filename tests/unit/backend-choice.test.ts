@@ -4,7 +4,7 @@
  * backend still uses it. The adapter check reads the fields browsers expose.
  */
 import { describe, expect, test } from 'vitest';
-import { selectBackend, type BackendProbe } from '../../src/core/backend.ts';
+import { selectBackend, type BackendProbe } from '../../src/core/compute/backend.ts';
 import { cpuAdapterReason } from '../../src/worker/probes.ts';
 
 const adapter = (info: Partial<GPUAdapterInfo & { isFallbackAdapter: boolean }>, fallback?: boolean) =>

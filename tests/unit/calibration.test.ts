@@ -1,10 +1,10 @@
 /** Calibrated stacking: the class hold-out is a clean partition, and the chosen γ lifts H on the demo. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseGamma, fitByTraining, makeClassHoldout, selectByHoldout } from '../../src/core/calibration.ts';
+import { chooseGamma, fitByTraining, makeClassHoldout, selectByHoldout } from '../../src/core/evaluation/calibration.ts';
 import { fitSae, SAE_DEFAULTS } from '../../src/core/methods/sae.ts';
 import { BILINEAR_DEFAULTS, createBilinearTrainer } from '../../src/core/methods/bilinear.ts';
-import { evaluateModel } from '../../src/core/evaluate.ts';
+import { evaluateModel } from '../../src/core/evaluation/evaluate.ts';
 import { fitEszsl } from '../../src/core/methods/eszsl.ts';
 import { smallDemo } from './methods/fixtures.ts';
 
@@ -59,7 +59,7 @@ describe('chooseGamma', () => {
     const choice = await chooseGamma(view, fit, { holdout: { seed: 2 } });
     expect(choice.h).toBeGreaterThanOrEqual(choice.uncalibrated.h);
     expect(choice.curve.every((p) => p.h >= 0 && p.h <= 1)).toBe(true);
-    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 2); // AdamW's leftovers (optim.ts)
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 2); // AdamW's leftovers (training/optimiser.ts)
   });
 });
 

@@ -14,14 +14,16 @@ const zsl = (...args: string[]) => run('npx', ['tsx', 'src/cli/zsl.ts', ...args]
 
 describe('parseArgs', () => {
   test('reads a training command with its options', () => {
-    const command = parseArgs(['train', 'demo', '--method', 'seed', '--epochs', '3', '--seed', '9', '--lr', '0.01', '--backend', 'cpu', '--json']);
+    const command = parseArgs(['train', 'demo', '--method', 'semantic-mlp', '--epochs', '3', '--seed', '9', '--lr', '0.01', '--backend', 'cpu', '--json']);
     expect(command).toMatchObject({
       kind: 'train',
       source: 'demo',
       json: true,
       backend: 'cpu',
-      config: { method: 'seed', seed: 9, split: 'demo', params: { epochs: 3, learningRate: 0.01 } },
+      config: { method: 'semantic-mlp', seed: 9, split: 'demo', params: { epochs: 3, learningRate: 0.01 } },
     });
+    // The method's old id, from before it was renamed, still names it.
+    expect(parseArgs(['train', 'demo', '--method', 'seed', '--epochs', '3'])).toMatchObject({ config: { method: 'semantic-mlp', params: { epochs: 3 } } });
   });
 
   test('defaults the split to ps for a dataset path', () => {
@@ -35,7 +37,7 @@ describe('parseArgs', () => {
     [['train', 'demo', '--epochs', 'many'], /--epochs expects a number, got "many"/],
     [['train', 'demo', '--backend', 'tpu'], /unknown backend "tpu"/],
     [['train', 'demo', '--method', 'magic'], /unknown method "magic"/],
-    [['train', 'demo', '--margin', '2'], /--margin is not a setting of seed/],
+    [['train', 'demo', '--margin', '2'], /--margin is not a setting of semantic-mlp/],
     [['train', 'demo', '--colour', 'red'], /unknown option --colour/],
   ])('rejects %j with a sentence', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
@@ -44,10 +46,10 @@ describe('parseArgs', () => {
 
 describe('npm run zsl', () => {
   test('train demo --json prints the protocol metrics as its last line', async () => {
-    const { stdout } = await zsl('train', 'demo', '--method', 'seed', '--epochs', '2', '--hidden', '64', '--lr', '0.003', '--seed', '4', '--backend', 'cpu', '--json');
+    const { stdout } = await zsl('train', 'demo', '--method', 'semantic-mlp', '--epochs', '2', '--hidden', '64', '--lr', '0.003', '--seed', '4', '--backend', 'cpu', '--json');
     const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
     for (const key of ['method', 'split', 'backend', 'zsl_top1', 'zsl_top5', 'u', 's', 'h', 'seconds']) expect(last).toHaveProperty(key);
-    expect(last).toMatchObject({ method: 'seed', split: 'demo', backend: 'cpu', epochs: 2, seed: 4 });
+    expect(last).toMatchObject({ method: 'semantic-mlp', split: 'demo', backend: 'cpu', epochs: 2, seed: 4 });
     expect(last.zsl_top1).toBeGreaterThan(2 * (100 / 8)); // percent; 8 unseen animals
     expect(last.zsl_top5).toBeGreaterThanOrEqual(last.zsl_top1);
   });
@@ -66,7 +68,7 @@ describe('npm run zsl', () => {
   test('--help lists the methods', async () => {
     const { stdout } = await zsl('--help');
     expect(stdout).toMatch(/--method <name>/);
-    for (const method of ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje', 'cvae']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
+    for (const method of ['semantic-mlp', 'eszsl', 'sae', 'devise', 'ale', 'sje', 'cvae']) expect(stdout).toMatch(new RegExp(`^  ${method}\\s`, 'm'));
   });
 });
 
@@ -87,6 +89,30 @@ describe('npm run zsl on release files', () => {
     expect(result).toMatchObject({ layout: 'awa2-text', images: fixture.labels.length, feature_dim: 16, classes: 6, attributes: 5 });
     expect(result.splits.ss).toEqual({ train: 4 * PER_CLASS, test: 2 * PER_CLASS });
     expect(result.splits.ps.test_unseen).toBe(2 * PER_CLASS);
+  });
+
+  test('inspect --full reads every value: a bad value on the last line is reported with its line; quick mode says it only checked the layout', async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'zsl-cli-last-'));
+    let lines = 0;
+    for (const [relative, bytes] of Object.entries(fixture.text)) {
+      mkdirSync(path.dirname(path.join(broken, relative)), { recursive: true });
+      let text: string | null = null;
+      if (relative.endsWith('-features.txt')) {
+        const rows = new TextDecoder().decode(bytes).trimEnd().split('\n');
+        lines = rows.length;
+        rows[lines - 1] = rows[lines - 1]!.replace(/ \S+$/, ' 0.5.1');
+        text = `${rows.join('\n')}\n`;
+      }
+      writeFileSync(path.join(broken, relative), text ?? bytes);
+    }
+    const quick = await zsl('inspect', broken, '--json');
+    expect(JSON.parse(quick.stdout.trim().split('\n').at(-1)!)).toMatchObject({ checked: 'layout', feature_dim: 16 });
+    expect(quick.stderr).toMatch(/first line only; --full reads every value/);
+    const error = (await zsl('inspect', broken, '--full', '--json').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr.trim()).toBe(`Error: AwA2-features.txt, line ${lines}: value 16 is "0.5.1"; expected a decimal number such as 0.4512 or 1.5e-03.`);
+    const good = await zsl('inspect', folder, '--full', '--json');
+    expect(JSON.parse(good.stdout.trim().split('\n').at(-1)!)).toMatchObject({ checked: 'every value', images: fixture.labels.length });
   });
 
   test('train reads the release with --split ss', async () => {

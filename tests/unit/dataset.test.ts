@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createDataset, type DatasetInput } from '../../src/core/dataset.ts';
+import { createDataset, type DatasetInput } from '../../src/core/data/dataset.ts';
 import { ZslError } from '../../src/core/errors.ts';
-import { makeTrainingView } from '../../src/core/training-view.ts';
+import { makeTrainingView } from '../../src/core/data/training-view.ts';
 
 /** 3 classes × 2 attributes, 6 images of 2 features; class 2 unseen. */
 function input(overrides: Partial<DatasetInput> = {}): DatasetInput {

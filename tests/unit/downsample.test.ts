@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { downsampleMinMax, smooth } from '../../src/ui/downsample.ts';
+import { downsampleMinMax, smooth } from '../../src/ui/training/downsample.ts';
 import { lossCurve, MAX_CHART_POINTS } from '../../src/ui/store.ts';
 
 describe('downsampleMinMax', () => {

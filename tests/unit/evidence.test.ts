@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { filesFromPath } from '../../src/cli/node-files.ts';
-import type { Split, ZslDataset } from '../../src/core/dataset.ts';
+import type { Split, ZslDataset } from '../../src/core/data/dataset.ts';
 import { buildDataset } from '../../src/core/io/build-dataset.ts';
 import { readRealClassSide, writeAwa2Release } from './helpers/awa2-writer.ts';
 import { bestH, EMBEDDING_METHODS, evidenceTable, generativeMethods, runEvidence, type EvidenceRow, type Overrides } from './helpers/method-evidence.ts';

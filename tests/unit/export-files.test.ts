@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { runsToCsv, runsToJson } from '../../src/ui/export-files.ts';
+import { runsToCsv, runsToJson } from '../../src/ui/runs/export-files.ts';
 import type { RunRecord } from '../../src/ui/store.ts';
 
 const record = {

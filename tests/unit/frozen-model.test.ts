@@ -1,13 +1,13 @@
 /** Export and import: every method's frozen model ranks test images exactly as the trained model did. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { gatherRows } from '../../src/core/dataset.ts';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
-import { FrozenModel, parseModel, serialiseModel } from '../../src/core/frozen-model.ts';
+import { gatherRows } from '../../src/core/data/dataset.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
+import { FrozenModel, parseModel, serialiseModel } from '../../src/core/inference/frozen-model.ts';
 import { defaultConfig, METHOD_NAMES, type MethodName } from '../../src/core/methods/catalog.ts';
 import type { ZslModel } from '../../src/core/methods/types.ts';
-import { datasetForMethod, freezeRun, trainAndEvaluate } from '../../src/core/run-method.ts';
-import { rankClasses } from '../../src/core/search.ts';
+import { datasetForMethod, freezeRun, trainAndEvaluate } from '../../src/core/training/train-and-evaluate.ts';
+import { rankClasses } from '../../src/core/inference/search.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -16,7 +16,7 @@ beforeAll(async () => {
 const demo = generateDemoDataset({ seed: 4, imagesPerClass: 20, featureDim: 24 });
 const split = demo.splits[0]!;
 const quick: Partial<Record<MethodName, Record<string, number>>> = {
-  seed: { epochs: 2, hiddenUnits: 32, learningRate: 3e-3 },
+  'semantic-mlp': { epochs: 2, hiddenUnits: 32, learningRate: 3e-3 },
   devise: { epochs: 2, learningRate: 1e-2 },
   ale: { epochs: 2, learningRate: 1e-2 },
   sje: { epochs: 2, learningRate: 1e-2 },
@@ -52,4 +52,23 @@ test('a damaged or foreign file is refused with a sentence', () => {
   expect(() =>
     parseModel(JSON.stringify({ format: 'zero-shot-studio-model', version: 99 }), 'new.json'),
   ).toThrow(/newer version/);
+});
+
+test("a file exported when the seed notebook's MLP was called 'seed' loads, under its current id, and classifies the same", async () => {
+  const config = defaultConfig('semantic-mlp', 'demo');
+  config.params = { ...config.params, ...quick['semantic-mlp'] };
+  const { model, run } = await trainAndEvaluate(demo, split, config, 'cpu', { epochTestImages: 0 });
+  const frozen = await freezeRun(model, demo, split, run);
+  // The file as the app wrote it before the rename: the same model, method "seed".
+  const old = serialiseModel({ ...frozen, method: 'seed' });
+  expect(JSON.parse(old).method).toBe('seed');
+  const loaded = parseModel(old, 'old.json');
+  expect(loaded.method).toBe('semantic-mlp');
+  const a = new FrozenModel(parseModel(serialiseModel(frozen)));
+  const b = new FrozenModel(loaded);
+  const features = gatherRows(demo.features, demo.featureDim, split.testUnseenIndices);
+  const rank = (m: ZslModel) =>
+    rankClasses(m, features, demo.featureDim, split.unseenClasses, gatherRows(demo.classAttributes, demo.attributeNames.length, split.unseenClasses), { k: 3 });
+  expect(await rank(b)).toEqual(await rank(a));
+  for (const m of [model, a, b]) m.dispose();
 });

@@ -3,7 +3,8 @@
  * it is throttled in the worker, and the page does not redraw what nobody sees.
  */
 import { describe, expect, test } from 'vitest';
-import type { Progress, StepPoint } from '../../src/core/train-loop.ts';
+import type { Progress } from '../../src/core/progress.ts';
+import type { StepPoint } from '../../src/core/training/train-loop.ts';
 import { AppStore } from '../../src/ui/store.ts';
 import { ProgressThrottle, StepThrottle } from '../../src/worker/step-throttle.ts';
 
@@ -36,7 +37,7 @@ describe('the store of a hidden page', () => {
     store.startRun(1);
     store.setHidden(true);
     store.addSteps(points(1, 50));
-    store.finishRun({ method: 'seed' } as never, 'run-1');
+    store.finishRun({ method: 'semantic-mlp' } as never, 'run-1');
     expect(store.getState().runs[0]!.lossCurve.at(-1)!.step).toBe(50);
     store.setHidden(false);
     expect(store.getState().lossCurve.at(-1)!.step).toBe(50);

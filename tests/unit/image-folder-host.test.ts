@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import type { BackboneSpec } from '../../src/core/backbone.ts';
+import type { BackboneSpec } from '../../src/core/backbones/backbone.ts';
 import { readImageFolder } from '../../src/core/io/image-folder.ts';
 import { createWorkerHost } from '../../src/worker/host.ts';
-import { extractionKey } from '../../src/worker/image-folder-job.ts';
+import { extractionKey } from '../../src/core/io/image-folder-features.ts';
 import { toSourceFiles } from '../../src/worker/load-files.ts';
 import type { DroppedFile, LoadedDataset, Request, StagedFiles, WorkerEvent } from '../../src/worker/protocol.ts';
 import { fakeExtractionStore } from './helpers/fake-extraction-store.ts';

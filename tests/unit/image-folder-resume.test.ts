@@ -5,14 +5,14 @@
  * an in-memory fake with the IndexedDB store's contract.
  */
 import { describe, expect, test } from 'vitest';
-import type { BackboneSpec } from '../../src/core/backbone.ts';
+import type { BackboneSpec } from '../../src/core/backbones/backbone.ts';
 import { CancelledError, ZslError } from '../../src/core/errors.ts';
 import type { ImageFolder } from '../../src/core/io/image-folder.ts';
 import { fromBytes, type SourceFile } from '../../src/core/io/source-file.ts';
-import type { Progress } from '../../src/core/train-loop.ts';
-import { contiguous, type ExtractionStore } from '../../src/worker/extraction-store.ts';
+import type { Progress } from '../../src/core/progress.ts';
+import { contiguous, type ExtractionStore } from '../../src/worker/stores/extraction-store.ts';
 import { fakeExtractionStore as fakeStore } from './helpers/fake-extraction-store.ts';
-import { extractImageFolder, extractionKey } from '../../src/worker/image-folder-job.ts';
+import { extractImageFolder, extractionKey } from '../../src/core/io/image-folder-features.ts';
 import type { SemanticChoice } from '../../src/worker/protocol.ts';
 
 const semantic: SemanticChoice = { source: 'continuous', normalise: 'none', missing: 'keep' };

@@ -1,13 +1,13 @@
 /** Float64 linear algebra checked against naive independent computations. */
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskySolve } from '../../src/core/linalg/cholesky.ts';
-import { symmetricEigen, symmetricEigenWork } from '../../src/core/linalg/eigen.ts';
-import { gram } from '../../src/core/linalg/gram.ts';
-import { gramWasmWork, hasWasmSimd } from '../../src/core/linalg/gram-wasm.ts';
-import { fromArray, identity, matrix, type Matrix, multiply, multiplyTransposed, runAsync, runSync, transpose } from '../../src/core/linalg/matrix.ts';
-import { solveSylvester } from '../../src/core/linalg/sylvester.ts';
-import { applyQ, householderTridiagonalWork, tridiagonalise } from '../../src/core/linalg/tridiagonal.ts';
-import { createRng } from '../../src/core/rng.ts';
+import { cholesky, choleskySolve } from '../../src/core/compute/linalg/cholesky.ts';
+import { symmetricEigen, symmetricEigenWork } from '../../src/core/compute/linalg/eigen.ts';
+import { gram } from '../../src/core/compute/linalg/gram.ts';
+import { gramWasmWork, hasWasmSimd } from '../../src/core/compute/linalg/gram-wasm.ts';
+import { fromArray, identity, matrix, type Matrix, multiply, multiplyTransposed, runAsync, runSync, transpose } from '../../src/core/compute/linalg/matrix.ts';
+import { solveSylvester } from '../../src/core/compute/linalg/sylvester.ts';
+import { applyQ, householderTridiagonalWork, tridiagonalise } from '../../src/core/compute/linalg/tridiagonal.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 
 const rng = createRng(42);
 const random = (rows: number, cols: number) => fromArray(rows, cols, Array.from({ length: rows * cols }, () => rng.normal()));

@@ -1,7 +1,8 @@
 /** Dropped files: size limits and custom splits, as the worker applies them. */
 import { expect, test } from 'vitest';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
-import { LIMITS, toSourceFiles, withCustomSplit } from '../../src/worker/load-files.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
+import { withCustomSplit } from '../../src/core/data/holdout-split.ts';
+import { LIMITS, toSourceFiles } from '../../src/worker/load-files.ts';
 
 const fakeFile = (name: string, size: number) => ({ name, size, stream: () => new ReadableStream() }) as unknown as File;
 

@@ -5,7 +5,7 @@ import {
   perBatchAccuracy,
   perClassAccuracy,
   perSampleAccuracy,
-} from '../../src/core/metrics.ts';
+} from '../../src/core/evaluation/metrics.ts';
 
 // Class 0 has 4 images (3 right), class 1 has 1 image (wrong).
 const labels = Int32Array.from([0, 0, 0, 0, 1]);

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { gatherRows, type ZslDataset } from '../../src/core/dataset.ts';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
+import { gatherRows, type ZslDataset } from '../../src/core/data/dataset.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { defaultConfig, METHOD_INFO, METHOD_NAMES, type MethodName, type TrainConfig } from '../../src/core/methods/catalog.ts';
-import { datasetForMethod, trainAndEvaluate } from '../../src/core/run-method.ts';
-import { createRng } from '../../src/core/rng.ts';
+import { datasetForMethod, trainAndEvaluate } from '../../src/core/training/train-and-evaluate.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -38,7 +38,7 @@ function tampered(dataset: ZslDataset): ZslDataset {
 }
 
 const fast: Partial<Record<MethodName, Record<string, number>>> = {
-  seed: { epochs: 1, hiddenUnits: 16, batchSize: 128 },
+  'semantic-mlp': { epochs: 1, hiddenUnits: 16, batchSize: 128 },
   devise: { epochs: 1, batchSize: 128 },
   ale: { epochs: 1, batchSize: 128 },
   sje: { epochs: 1, batchSize: 128 },

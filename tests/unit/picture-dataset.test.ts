@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadBackbone, modelArtifactsFromFiles, parseBackboneSpec, type BackboneModel, type BackboneSpec } from '../../src/core/backbone.ts';
+import { loadBackbone, modelArtifactsFromFiles, parseBackboneSpec, type BackboneModel, type BackboneSpec } from '../../src/core/backbones/backbone.ts';
 import { nodeProbes } from '../../src/cli/node-backends.ts';
-import { findSplit, gatherRows } from '../../src/core/dataset.ts';
+import { findSplit, gatherRows } from '../../src/core/data/dataset.ts';
 import { defaultConfig } from '../../src/core/methods/catalog.ts';
-import { embedPicture, generatePictureDataset, PICTURE_SPLIT } from '../../src/core/picture-dataset.ts';
-import { attributesOf, PICTURE_CLASSES, PICTURE_UNSEEN, pictureClassName, renderPicture } from '../../src/core/picture-world.ts';
-import { createRng } from '../../src/core/rng.ts';
-import { datasetForMethod, trainAndEvaluate } from '../../src/core/run-method.ts';
-import { rankClasses } from '../../src/core/search.ts';
+import { embedPicture, generatePictureDataset, PICTURE_SPLIT } from '../../src/core/demos/picture-dataset.ts';
+import { attributesOf, PICTURE_CLASSES, PICTURE_UNSEEN, pictureClassName, renderPicture } from '../../src/core/demos/picture-world.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
+import { datasetForMethod, trainAndEvaluate } from '../../src/core/training/train-and-evaluate.ts';
+import { rankClasses } from '../../src/core/inference/search.ts';
 
 const concat = (rows: Float32Array[]) => {
   const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));

@@ -13,8 +13,8 @@ import {
   renderPicture,
   valuesMissingFromSeen,
   type PictureClass,
-} from '../../src/core/picture-world.ts';
-import { createRng } from '../../src/core/rng.ts';
+} from '../../src/core/demos/picture-world.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 
 describe('the picture world', () => {
   test('has every combination once, with a readable name that parses back', () => {

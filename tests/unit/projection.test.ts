@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { pca2d } from '../../src/core/projection.ts';
-import { createRng } from '../../src/core/rng.ts';
+import { pca2d } from '../../src/core/inference/projection.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
 
 test('finds the directions of largest spread, in order', () => {
   // Points spread 10 along (1,1,0)/√2, 3 along (0,0,1), 0.1 along (1,-1,0)/√2.

@@ -9,7 +9,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/core/methods/catalog.ts';
 import { createWorkerHost, type HostEnv } from '../../src/worker/host.ts';
 import type { Request, TrainConfig, WorkerEvent } from '../../src/worker/protocol.ts';
-import type { CheckpointRecord, RunRecordStored, RunStore } from '../../src/worker/run-store.ts';
+import type { CheckpointRecord, RunRecordStored, RunStore } from '../../src/worker/stores/run-store.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,15 +1,15 @@
 /** The settings kept between visits: read back safely, saved as they change, and a link's setup wins over them. */
 import { describe, expect, test } from 'vitest';
 import { defaultConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
-import { readSettings, settingsOf, startup, type Settings } from '../../src/ui/settings.ts';
-import { SettingsSaver } from '../../src/ui/settings-store.ts';
+import { readSettings, settingsOf, startup, type Settings } from '../../src/ui/shared/settings.ts';
+import { SettingsSaver } from '../../src/ui/shared/settings-store.ts';
 import { AppStore } from '../../src/ui/store.ts';
-import { decodeSetup } from '../../src/ui/url-state.ts';
+import { decodeSetup } from '../../src/ui/shared/url-state.ts';
 
 const eszsl: TrainConfig = { ...defaultConfig('eszsl', 'demo'), seed: 9, calibration: 'fixed', gamma: 0.5, params: { featureReg: 100, attributeReg: 10, attributes: 'l2' } };
 const kept: Settings = {
   config: eszsl,
-  paramsByMethod: { seed: { ...defaultConfig('seed').params, epochs: 3 } },
+  paramsByMethod: { 'semantic-mlp': { ...defaultConfig('semantic-mlp').params, epochs: 3 } },
   backendChoice: 'wasm',
   semantic: { source: 'binary', normalise: 'l2', missing: 'zero' },
   dataset: 'demo-11',
@@ -32,7 +32,7 @@ describe('reading kept settings', () => {
   test('pieces that no longer fit are left out, one by one, never thrown', () => {
     const stale = {
       config: { ...eszsl, params: { featureReg: -5 } }, // out of range
-      paramsByMethod: { magic: { a: 1 }, seed: { epochs: 'many' }, eszsl: { featureReg: 10 } },
+      paramsByMethod: { magic: { a: 1 }, 'semantic-mlp': { epochs: 'many' }, eszsl: { featureReg: 10 } },
       backendChoice: 'tpu',
       semantic: { source: 'continuous', normalise: 'cubic', missing: 'keep' },
       dataset: 42,
@@ -41,6 +41,16 @@ describe('reading kept settings', () => {
     expect(readSettings(stale)).toEqual({ paramsByMethod: { eszsl: { featureReg: 10, attributeReg: 1, attributes: expect.any(String) } } });
     expect(readSettings({ config: { method: 'renamed' } })).toEqual({});
     for (const junk of [null, undefined, 'text', 7, [], { config: null }]) expect(() => readSettings(junk)).not.toThrow();
+  });
+
+  test("settings kept before the seed notebook's MLP was renamed ('seed') come back under its new id", () => {
+    const old = {
+      config: { ...defaultConfig('eszsl'), method: 'seed', seed: 2, params: { epochs: 4, hiddenUnits: 32 } },
+      paramsByMethod: { seed: { epochs: 6 } },
+    };
+    const read = readSettings(structuredClone(old));
+    expect(read.config).toEqual({ ...defaultConfig('semantic-mlp'), seed: 2, params: { ...defaultConfig('semantic-mlp').params, epochs: 4, hiddenUnits: 32 } });
+    expect(read.paramsByMethod).toEqual({ 'semantic-mlp': { ...defaultConfig('semantic-mlp').params, epochs: 6 } });
   });
 });
 

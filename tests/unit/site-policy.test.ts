@@ -11,7 +11,7 @@ import {
   originOfUrl,
   parseAllowedOrigins,
   STRICT_POLICY,
-} from '../../src/core/site-policy.ts';
+} from '../../src/client/site-policy.ts';
 
 const directive = (policy: string, name: string) => policy.split('; ').find((d) => d.startsWith(`${name} `));
 

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { generateDemoDataset } from '../../src/core/demo-dataset.ts';
+import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { getVariable, readMat5 } from '../../src/core/io/mat5.ts';
 import { matIndices } from '../../src/core/io/mat5-values.ts';
-import { createRng } from '../../src/core/rng.ts';
-import { AWA2_IMAGES_PER_CLASS, scaleCounts, spreadCounts, synthesiseFeatures, type SynthesisOptions } from '../../src/core/synthetic-features.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
+import { AWA2_IMAGES_PER_CLASS, scaleCounts, spreadCounts, synthesiseFeatures, type SynthesisOptions } from '../../src/core/data/synthetic-features.ts';
 import { readRealClassSide, SHARED_AWA2, writeAwa2Release } from './helpers/awa2-writer.ts';
 
 const options = (overrides: Partial<SynthesisOptions> = {}): SynthesisOptions => {

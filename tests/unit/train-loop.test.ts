@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
 import type { ZslModel } from '../../src/core/methods/types.ts';
-import { runTraining, type Trainer } from '../../src/core/train-loop.ts';
-import type { TrainingView } from '../../src/core/training-view.ts';
+import { runTraining, type Trainer } from '../../src/core/training/train-loop.ts';
+import type { TrainingView } from '../../src/core/data/training-view.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { defaultConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
-import { decodeSetup, encodeSetup } from '../../src/ui/url-state.ts';
+import { decodeSetup, encodeSetup } from '../../src/ui/shared/url-state.ts';
 
 test('a setup survives the round trip through a link', () => {
   const config: TrainConfig = {
@@ -19,11 +19,19 @@ test('a setup survives the round trip through a link', () => {
 });
 
 test('bad values are dropped with a sentence, never thrown', () => {
-  const bad = decodeSetup(new URLSearchParams('method=seed&p.epochs=-4&backend=tpu'));
-  expect(bad.config).toEqual(defaultConfig('seed', 'demo'));
+  const bad = decodeSetup(new URLSearchParams('method=semantic-mlp&p.epochs=-4&backend=tpu'));
+  expect(bad.config).toEqual(defaultConfig('semantic-mlp', 'demo'));
   expect(bad.backend).toBeNull();
   expect(bad.problems).toHaveLength(2);
   expect(bad.problems.join(' ')).toMatch(/unknown backend "tpu".*epochs/);
   expect(decodeSetup(new URLSearchParams('method=magic')).problems[0]).toMatch(/unknown method "magic"/);
   expect(decodeSetup(new URLSearchParams('')).config).toBeNull();
+});
+
+test("a link made before the seed notebook's MLP was renamed ('seed') opens that method with its settings", () => {
+  const old = decodeSetup(new URLSearchParams('method=seed&split=demo&seed=3&p.epochs=5&p.hiddenUnits=64'));
+  expect(old.problems).toEqual([]);
+  expect(old.config).toEqual({ ...defaultConfig('semantic-mlp', 'demo'), seed: 3, params: { ...defaultConfig('semantic-mlp').params, epochs: 5, hiddenUnits: 64 } });
+  // Links written now carry the new id.
+  expect(encodeSetup(old.config!, 'demo-7', 'auto').get('method')).toBe('semantic-mlp');
 });

@@ -1,14 +1,14 @@
 /**
- * The WASM matrix-product wrapper (src/core/wasm-matmul.ts) must give the same
+ * The WASM matrix-product wrapper (src/core/compute/wasm-matmul.ts) must give the same
  * products and gradients as the cpu backend for every transpose combination,
  * rank 2 and batched rank 3, and choose the cheaper rewrite.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nodeProbes } from '../../src/cli/node-backends.ts';
-import { selectBackend } from '../../src/core/backend.ts';
-import { createRng } from '../../src/core/rng.ts';
-import { planTransposes } from '../../src/core/wasm-matmul.ts';
+import { selectBackend } from '../../src/core/compute/backend.ts';
+import { createRng } from '../../src/core/compute/rng.ts';
+import { planTransposes } from '../../src/core/compute/wasm-matmul.ts';
 
 const rng = createRng(3);
 const random = (shape: number[]) => Array.from({ length: shape.reduce((n, d) => n * d, 1) }, () => rng.normal());

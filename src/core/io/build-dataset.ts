@@ -5,10 +5,11 @@
  * `inspectFiles` answers the same questions (sizes, counts, splits) without parsing
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
-import { createDataset, type Split, type ZslDataset } from '../dataset.ts';
+import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
-import { assertDisjoint, splitFromClasses, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
-import { parseFeatureBytes, parseFeatureStream } from './feature-parser.ts';
+import { splitFromClasses } from '../data/holdout-split.ts';
+import { assertDisjoint, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-splits.ts';
+import { parseFeatureBytes, parseFeatureStream, type FeatureMatrix, type FeatureParseOptions } from './features/feature-parser.ts';
 import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
 import { matIndices, matToFloat32 } from './mat5-values.ts';
@@ -16,14 +17,26 @@ import { DEFAULT_SEMANTIC, readClassSide, type ClassSide, type SemanticOptions, 
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
 import { expandZips } from './zip.ts';
+import type { PhaseProgress } from '../progress.ts';
 
-export interface BuildProgress {
-  phase: string;
-  /** Overall, 0…1. */
-  fraction: number;
+export interface BuildProgress extends PhaseProgress {
   bytesDone?: number;
   bytesTotal?: number;
+  /** How the feature file is being parsed, e.g. "4 threads" or why it is one. */
+  note?: string;
 }
+
+/** Options a feature-file parse gets from the build: the row count comes from the labels file. */
+export type FeatureFileOptions = FeatureParseOptions & { rows: number; onNote?: (note: string) => void };
+
+/**
+ * Parses the feature file. The default streams it on the calling thread; the app's
+ * worker and the command line pass one that parses byte ranges in parallel where
+ * they can (parallel-parse.ts), with the same values and errors.
+ */
+export type FeatureFileParser = (file: SourceFile, options: FeatureFileOptions) => Promise<FeatureMatrix>;
+
+export const streamFeatureFile: FeatureFileParser = (file, options) => parseFeatureStream(file.stream(), options);
 
 export interface BuildOptions {
   semantic?: Partial<SemanticOptions>;
@@ -35,6 +48,8 @@ export interface BuildOptions {
   holdout?: number;
   /** The att_splits.mat variable to train the proposed split on; only trainval_loc is accepted. */
   psTraining?: 'trainval_loc' | 'train_loc' | 'val_loc';
+  /** How to parse the feature file; default streamFeatureFile (one thread). */
+  parseFeatures?: FeatureFileParser;
 }
 
 export interface BuildResult {
@@ -60,9 +75,11 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
   assertUsable(layout);
   report({ phase: 'Reading classes and attributes', fraction: featureStart });
   const side = await readClassSide(layout, semanticOptions, signal);
-  const images = await readImages(layout, side, signal, (fraction, bytes) =>
-    report({ phase: 'Parsing features', fraction: featureStart + (0.95 - featureStart) * fraction, ...bytes }),
-  );
+  let note: string | undefined;
+  const images = await readImages(layout, side, signal, options.parseFeatures ?? streamFeatureFile, (fraction, bytes, newNote) => {
+    note = newNote ?? note;
+    report({ phase: 'Parsing features', fraction: featureStart + (0.95 - featureStart) * fraction, ...bytes, ...(note ? { note } : {}) });
+  });
   throwIfAborted(signal);
   report({ phase: 'Building splits', fraction: 0.96 });
   const splits = await buildSplits(layout, side, images.labels, options.holdout, signal);
@@ -85,6 +102,8 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
 
 export interface InspectResult {
   layout: LayoutName;
+  /** What was read: the layout and counts only (the feature file's first line), or every feature value. */
+  checked: 'layout' | 'every value';
   images: number;
   feature_dim: number;
   classes: number;
@@ -97,18 +116,30 @@ export interface InspectResult {
   files: Record<string, string>;
 }
 
-/** Counts without parsing the feature file (res101.mat is read whole: it has no cheaper index). */
-export async function inspectFiles(files: SourceFile[], options: Pick<BuildOptions, 'signal' | 'semantic' | 'holdout'> = {}): Promise<InspectResult> {
+export interface InspectOptions extends Pick<BuildOptions, 'signal' | 'semantic' | 'holdout' | 'parseFeatures' | 'onProgress'> {
+  /** Parse every value of the feature file (a bad value anywhere is reported with its line); default: the layout only. */
+  full?: boolean;
+}
+
+/**
+ * Counts and splits. Quick by default: the feature file's first line only (res101.mat
+ * is read whole: it has no cheaper index). With `full`, every feature value is parsed,
+ * exactly as a build parses it.
+ */
+export async function inspectFiles(files: SourceFile[], options: InspectOptions = {}): Promise<InspectResult> {
   const layout = await describe(files, options.signal);
   assertUsable(layout);
   const side = await readClassSide(layout, { ...DEFAULT_SEMANTIC, ...options.semantic }, options.signal);
   let labels: Int32Array;
   let featureDim: number;
-  if (layout.files.features) {
+  if (layout.files.features && !options.full) {
     labels = await readLabels(layout, side.classNames.length, options.signal);
     featureDim = await firstLineColumns(layout.files.features, options.signal);
   } else {
-    const images = await readImages(layout, side, options.signal, () => undefined);
+    const report = options.onProgress ?? (() => undefined);
+    const images = await readImages(layout, side, options.signal, options.parseFeatures ?? streamFeatureFile, (fraction, bytes, note) =>
+      report({ phase: 'Parsing features', fraction, ...bytes, ...(note ? { note } : {}) }),
+    );
     labels = images.labels;
     featureDim = images.featureDim;
   }
@@ -117,6 +148,7 @@ export async function inspectFiles(files: SourceFile[], options: Pick<BuildOptio
   const ss = splits.find((s) => s.name === 'ss');
   return {
     layout: layout.layout,
+    checked: options.full || !layout.files.features ? 'every value' : 'layout',
     images: labels.length,
     feature_dim: featureDim,
     classes: side.classNames.length,
@@ -185,9 +217,9 @@ interface Images {
   imageFiles?: string[];
 }
 
-type ImageProgress = (fraction: number, bytes?: { bytesDone: number; bytesTotal: number }) => void;
+type ImageProgress = (fraction: number, bytes?: { bytesDone: number; bytesTotal: number }, note?: string) => void;
 
-async function readImages(layout: LayoutDescription, side: ClassSide, signal: AbortSignal | undefined, progress: ImageProgress): Promise<Images> {
+async function readImages(layout: LayoutDescription, side: ClassSide, signal: AbortSignal | undefined, parseFeatures: FeatureFileParser, progress: ImageProgress): Promise<Images> {
   const f = layout.files;
   if (f.features) {
     const labels = await readLabels(layout, side.classNames.length, signal);
@@ -196,13 +228,17 @@ async function readImages(layout: LayoutDescription, side: ClassSide, signal: Ab
       throw new ZslError(`has ${imageFiles.length} names but ${f.labels!.name} has ${labels.length} labels; expected one name per image.`, { file: f.filenames!.name, line: Math.min(imageFiles.length, labels.length) + 1 });
     }
     const total = f.features.size;
-    const matrix = await parseFeatureStream(f.features.stream(), {
+    let note: string | undefined;
+    const matrix = await parseFeatures(f.features, {
       file: f.features.name,
       rows: labels.length,
       bytesTotal: total,
       // A lazy zip entry may not know its size: then count rows against the labels.
       onProgress: (done, rowsDone) =>
-        total > 0 ? progress(done / total, { bytesDone: done, bytesTotal: total }) : progress(rowsDone / labels.length),
+        total > 0 ? progress(done / total, { bytesDone: done, bytesTotal: total }, note) : progress(rowsDone / labels.length, undefined, note),
+      onNote: (text) => {
+        note = text;
+      },
       ...(signal ? { signal } : {}),
     });
     if (matrix.rows !== labels.length) {

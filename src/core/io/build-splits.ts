@@ -1,17 +1,13 @@
 /**
  * Building the benchmark splits from what the release provides: the proposed split
  * (PS) from att_splits.mat's trainval_loc / test_seen_loc / test_unseen_loc, or from
- * class lists (PS lists or the standard split's trainclasses/testclasses) with a
- * deterministic hold-out of seen images as test-seen. Never from train_loc/val_loc.
+ * class lists (PS lists or the standard split's trainclasses/testclasses) with the
+ * hold-out of seen images as test-seen (data/holdout-split.ts). Never from train_loc/val_loc.
  * Only labels are needed, so inspect can use it without parsing features.
  * Pure TypeScript: no DOM, no Node modules.
  */
-import type { Split } from '../dataset.ts';
+import type { Split } from '../data/dataset.ts';
 import { ZslError } from '../errors.ts';
-import { createRng, shuffled } from '../rng.ts';
-
-export const DEFAULT_HOLDOUT = 0.2;
-export const HOLDOUT_SEED = 20_240_101;
 
 /** Why train_loc / val_loc are refused, as one sentence for the user. */
 export const TRAIN_LOC_REFUSAL =
@@ -50,50 +46,6 @@ export function splitFromLocations(
     trainIndices: locs.trainval,
     testSeenIndices: locs.testSeen,
     testUnseenIndices: locs.testUnseen,
-  };
-}
-
-/**
- * A split from seen and unseen class lists: unseen images are the unseen test set;
- * of each seen class, a seeded `holdout` fraction of its images is kept as test-seen.
- */
-export function splitFromClasses(
-  name: string,
-  title: string,
-  seenClasses: number[],
-  unseenClasses: number[],
-  labels: Int32Array,
-  holdout = DEFAULT_HOLDOUT,
-): Split {
-  const seen = new Set(seenClasses);
-  const unseen = new Set(unseenClasses);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i]!;
-    if (!seen.has(c) && !unseen.has(c)) continue;
-    const list = byClass.get(c);
-    if (list) list.push(i);
-    else byClass.set(c, [i]);
-  }
-  const train: number[] = [];
-  const testSeen: number[] = [];
-  const testUnseen: number[] = [];
-  const rng = createRng(HOLDOUT_SEED);
-  for (const c of [...seen].sort((a, b) => a - b)) {
-    const images = shuffled(byClass.get(c) ?? [], rng);
-    const held = Math.round(images.length * holdout);
-    for (let k = 0; k < images.length; k++) (k < held ? testSeen : train).push(images[k]!);
-  }
-  for (const c of unseen) for (const i of byClass.get(c) ?? []) testUnseen.push(i);
-  const sort = (xs: number[]) => Int32Array.from(xs).sort();
-  return {
-    name,
-    description: `${title}: ${seen.size} seen and ${unseen.size} unseen classes. The release has no test-seen images for it, so a fixed ${Math.round(holdout * 100)}% of each seen class's images (seeded, the same on every load) is held out as test-seen; GZSL figures are not comparable with published ones.`,
-    seenClasses: [...seen].sort((a, b) => a - b),
-    unseenClasses: [...unseen].sort((a, b) => a - b),
-    trainIndices: sort(train),
-    testSeenIndices: sort(testSeen),
-    testUnseenIndices: sort(testUnseen),
   };
 }
 

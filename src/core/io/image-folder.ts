@@ -7,6 +7,7 @@
  * Pure TypeScript: no DOM, no Node modules.
  */
 import { ZslError } from '../errors.ts';
+import { recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { parsePredicateMatrix } from './predicate-matrix.ts';
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseIndexedNames, parseNameList, resolveClasses } from './text-lists.ts';
@@ -28,6 +29,15 @@ export interface ImageFolder {
 /** True when the files look like pictures in class folders (decided before any parsing). */
 export function looksLikeImageFolder(files: SourceFile[]): boolean {
   return files.filter((f) => IMAGE_PATTERN.test(f.name)).length >= 2 && files.some((f) => f.name === 'classes.txt');
+}
+
+/**
+ * What a drop is, decided in this one place for staging and loading alike: a
+ * recognised release wins (a release may carry pictures too); otherwise pictures
+ * in class folders beside classes.txt are an image folder.
+ */
+export function dropKind(files: SourceFile[], layout: LayoutDescription = recogniseLayout(files)): LayoutName | 'image-folder' {
+  return layout.layout === 'unknown' && looksLikeImageFolder(files) ? 'image-folder' : layout.layout;
 }
 
 export async function readImageFolder(files: SourceFile[], signal?: AbortSignal): Promise<ImageFolder> {

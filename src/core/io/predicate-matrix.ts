@@ -6,7 +6,7 @@
  * column mean. Pure TypeScript: no DOM, no Node modules.
  */
 import { ZslError } from '../errors.ts';
-import { FeatureParseError, parseFeatureBytes } from './feature-parser.ts';
+import { FeatureParseError, parseFeatureBytes } from './features/feature-parser.ts';
 
 export type MissingFill = 'keep' | 'zero' | 'column-mean';
 export type MatrixKind = 'binary' | 'continuous';

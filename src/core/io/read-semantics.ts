@@ -6,7 +6,7 @@
  * Pure TypeScript: no DOM, no Node modules.
  */
 import { ZslError } from '../errors.ts';
-import { normaliseAttributes, type SemanticNormalisation } from '../semantic.ts';
+import { normaliseAttributes, type SemanticNormalisation } from '../data/semantic.ts';
 import type { LayoutDescription } from './layout.ts';
 import { readMat5, getVariable, type MatFile } from './mat5.ts';
 import { matStrings, matToFloat32 } from './mat5-values.ts';

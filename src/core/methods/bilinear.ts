@@ -7,18 +7,18 @@
  * - ALE (Akata et al. 2016): (β_r / r)·Σ_c ℓ_c with r the number of violating
  *   classes (the rank of y) and β_r = Σ_{i≤r} 1/i, the WARP-style rank weight.
  * Served as metric 'dot': embedFeatures(x) = x·W, embedClasses(a) = a.
- * Optimiser: Adam (AdamW from optim.ts; decoupled weight decay, 0 by default):
+ * Optimiser: Adam (AdamW from training/optimiser.ts; decoupled weight decay, 0 by default):
  * it copes with raw, un-normalised feature scales without tuning a schedule.
  * Minibatches are gathered on the device from tensors uploaded once.
  * tfjs only: no DOM, never the dataset or test data.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ZslError } from '../errors.ts';
-import { checkpointable } from '../checkpoint.ts';
-import { AdamW } from '../optim.ts';
-import { createRng } from '../rng.ts';
-import type { Trainer } from '../train-loop.ts';
-import type { TrainingView } from '../training-view.ts';
+import { checkpointable } from '../training/checkpoint.ts';
+import { AdamW } from '../training/optimiser.ts';
+import { createRng } from '../compute/rng.ts';
+import type { Trainer } from '../training/train-loop.ts';
+import type { TrainingView } from '../data/training-view.ts';
 import { BatchOrder, meanLoss } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 

@@ -6,7 +6,7 @@
  */
 import { ZslError } from '../errors.ts';
 
-export type MethodName = 'seed' | 'eszsl' | 'sae' | 'devise' | 'ale' | 'sje' | 'cvae';
+export type MethodName = 'semantic-mlp' | 'eszsl' | 'sae' | 'devise' | 'ale' | 'sje' | 'cvae';
 export type ParamValue = number | string;
 
 export interface ParamSpec {
@@ -77,9 +77,9 @@ const rankingParams = [
 ];
 
 export const METHOD_INFO: Record<MethodName, MethodInfo> = {
-  seed: {
-    name: 'seed',
-    label: 'Seed (semantic MLP → feature space, MSE)',
+  'semantic-mlp': {
+    name: 'semantic-mlp',
+    label: "Semantic MLP (the seed notebook's: attributes → feature space, MSE)",
     family: 'trained',
     description: "The original notebook's baseline: attributes are mapped into image-feature space and the nearest class wins.",
     params: [
@@ -163,11 +163,35 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
 
 export const METHOD_NAMES = Object.keys(METHOD_INFO) as MethodName[];
 
+/**
+ * Method ids older versions wrote into links, kept settings, stored runs and
+ * model files, and the method each is now. 'seed' was the seed notebook's MLP,
+ * renamed so that no reader takes it for a random seed.
+ */
+const RENAMED_METHODS: Readonly<Record<string, MethodName>> = { seed: 'semantic-mlp' };
+
+/** The current id for a method named by an old link, record or file; any other value is returned as it is. */
+export function currentMethodName(name: string): string {
+  return Object.hasOwn(RENAMED_METHODS, name) ? RENAMED_METHODS[name]! : name;
+}
+
+/** A stored record (a run summary, a checkpoint's config) with its method id, and its config's, made current. */
+export function withCurrentMethod<T>(record: T): T {
+  if (typeof record !== 'object' || record === null) return record;
+  const r = record as { method?: unknown; config?: unknown };
+  const out: Record<string, unknown> = { ...(record as object) };
+  if (typeof r.method === 'string') out.method = currentMethodName(r.method);
+  if (typeof r.config === 'object' && r.config !== null && typeof (r.config as { method?: unknown }).method === 'string') {
+    out.config = { ...(r.config as object), method: currentMethodName((r.config as { method: string }).method) };
+  }
+  return out as T;
+}
+
 export function defaultParams(method: MethodName): Record<string, ParamValue> {
   return Object.fromEntries(METHOD_INFO[method].params.map((p) => [p.key, p.default]));
 }
 
-export function defaultConfig(method: MethodName = 'seed', split = 'demo'): TrainConfig {
+export function defaultConfig(method: MethodName = 'semantic-mlp', split = 'demo'): TrainConfig {
   return { method, split, seed: 1, validationFraction: 0.1, calibration: 'none', gamma: 0, params: defaultParams(method), tune: [] };
 }
 

@@ -3,7 +3,7 @@
  * nn.Linear (uniform in ±1/sqrt(fan_in)) so results replay under a seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../compute/rng.ts';
 
 export interface Dense {
   kernel: tf.Variable;

@@ -10,14 +10,15 @@
  * tfjs + linalg only: no DOM, never the dataset or test data.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SemanticNormalisation } from '../semantic.ts';
+import type { SemanticNormalisation } from '../data/semantic.ts';
 import { ZslError, throwIfAborted } from '../errors.ts';
-import { choleskySolve, choleskyWork, solveSpd } from '../linalg/cholesky.ts';
-import { gramWork } from '../linalg/gram.ts';
-import { gramWasmWork, hasWasmSimd } from '../linalg/gram-wasm.ts';
-import { addToDiagonal, fromArray, matrix, type Matrix, multiply, runAsync, transpose } from '../linalg/matrix.ts';
-import type { TrainingView } from '../training-view.ts';
+import { choleskySolve, choleskyWork, solveSpd } from '../compute/linalg/cholesky.ts';
+import { gramWork } from '../compute/linalg/gram.ts';
+import { gramWasmWork, hasWasmSimd } from '../compute/linalg/gram-wasm.ts';
+import { addToDiagonal, fromArray, matrix, type Matrix, multiply, runAsync, transpose } from '../compute/linalg/matrix.ts';
+import type { TrainingView } from '../data/training-view.ts';
 import type { Metric, ZslModel } from './types.ts';
+import type { PhaseProgress } from '../progress.ts';
 
 export interface EszslConfig {
   /** Ridge on the feature side, (XᵀX + γI). */
@@ -41,15 +42,8 @@ export interface EszslConfig {
 
 export const ESZSL_DEFAULTS: EszslConfig = { gamma: 1e3, lambda: 1, attributeNormalisation: 'l2', gram: 'auto' };
 
-export interface ClosedFormProgress {
-  /** What is being computed now, e.g. "Computing XᵀX". */
-  phase: string;
-  /** Overall fraction done, 0…1, non-decreasing. */
-  fraction: number;
-}
-
 export interface ClosedFormHooks {
-  onProgress?(progress: ClosedFormProgress): void;
+  onProgress?(progress: PhaseProgress): void;
   signal?: AbortSignal;
 }
 

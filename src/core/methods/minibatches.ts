@@ -4,8 +4,8 @@
  * chunks with a single read-back. tfjs only: no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
-import { shuffled, type Rng } from '../rng.ts';
-import type { LabelledSubset } from '../training-view.ts';
+import { shuffled, type Rng } from '../compute/rng.ts';
+import type { LabelledSubset } from '../data/training-view.ts';
 
 export class BatchOrder {
   private order: Int32Array = new Int32Array(0);

@@ -4,14 +4,14 @@
  * worker and the command line read this table; the page reads catalog.ts,
  * which holds no tfjs. tfjs only: no DOM.
  */
-import type { Trainer } from '../train-loop.ts';
-import type { TrainingView } from '../training-view.ts';
+import type { Trainer } from '../training/train-loop.ts';
+import type { TrainingView } from '../data/training-view.ts';
 import { createBilinearTrainer } from './bilinear.ts';
 import type { MethodName, ParamValue } from './catalog.ts';
 import { fitEszsl, type ClosedFormHooks } from './eszsl.ts';
-import { createGenerativeTrainer, GENERATIVE_DEFAULTS } from './generative.ts';
+import { createGenerativeTrainer, GENERATIVE_DEFAULTS } from './cvae-method.ts';
 import { fitSae } from './sae.ts';
-import { createSeedTrainer } from './seed.ts';
+import { createSemanticMlpTrainer } from './semantic-mlp.ts';
 import type { ZslModel } from './types.ts';
 
 type Params = Record<string, ParamValue>;
@@ -38,10 +38,10 @@ const bilinear = (loss: 'devise' | 'ale' | 'sje'): MethodRunner => ({
 });
 
 export const RUNNERS: Record<MethodName, MethodRunner> = {
-  seed: {
+  'semantic-mlp': {
     family: 'trained',
     createTrainer: (view, p, seed) =>
-      createSeedTrainer(view, {
+      createSemanticMlpTrainer(view, {
         epochs: num(p, 'epochs'),
         batchSize: num(p, 'batchSize'),
         learningRate: num(p, 'learningRate'),

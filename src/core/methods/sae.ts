@@ -5,7 +5,7 @@
  * equation
  *   S·Sᵀ·W + λ·W·X·Xᵀ = (1 + λ)·S·Xᵀ.
  * Both left-hand matrices are symmetric: S·Sᵀ (A × A) is eigen-decomposed and
- * X·Xᵀ (D × D) only tridiagonalised (see linalg/sylvester.ts).
+ * X·Xᵀ (D × D) only tridiagonalised (see compute/linalg/sylvester.ts).
  * Two ways to score, both by cosine:
  * - 'x2s' (encoder): an image is projected to attributes, cos(W·x, a_c);
  * - 's2x' (decoder): a class is projected to feature space, cos(x, Wᵀ·a_c).
@@ -13,9 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ZslError, throwIfAborted } from '../errors.ts';
-import { fromArray, matrix, multiply, runAsync, transpose } from '../linalg/matrix.ts';
-import { solveSylvesterWork } from '../linalg/sylvester.ts';
-import type { TrainingView } from '../training-view.ts';
+import { fromArray, matrix, multiply, runAsync, transpose } from '../compute/linalg/matrix.ts';
+import { solveSylvesterWork } from '../compute/linalg/sylvester.ts';
+import type { TrainingView } from '../data/training-view.ts';
 import { checkView, classSums, computeGram, LinearModel, phases, type ClosedFormHooks, type EszslConfig } from './eszsl.ts';
 
 export interface SaeConfig {

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../errors.ts';
-import { AdamW } from '../optim.ts';
-import { shuffled, type Rng } from '../rng.ts';
+import { AdamW } from '../training/optimiser.ts';
+import { shuffled, type Rng } from '../compute/rng.ts';
 
 export interface SoftmaxOptions {
   epochs: number;

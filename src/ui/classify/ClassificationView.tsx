@@ -4,7 +4,7 @@
  * normalised confidence (raw score on hover), and a bar chart of the attributes
  * behind the best answer. Fed by any input (a dataset image, a drawing, a photo).
  */
-import type { Classification } from '../../core/classify.ts';
+import type { Classification } from '../../core/inference/classify.ts';
 import type { ImageClassification } from '../../worker/protocol.ts';
 import { BreakableName } from '../shared/BreakableName.tsx';
 

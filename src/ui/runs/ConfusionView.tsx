@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { RunSummary } from '../../worker/protocol.ts';
-import { useWidth } from '../use-width.ts';
+import { useWidth } from '../shared/use-width.ts';
 
 export const TABLE_LIMIT = 30;
 

@@ -4,7 +4,7 @@
  * first, and for the picture demo a legend of its world and of the
  * combinations it never trains on. Short and skippable; skipping is remembered.
  */
-import { PICTURE_ATTRIBUTE_GROUPS } from '../../core/picture-world.ts';
+import { PICTURE_ATTRIBUTE_GROUPS } from '../../core/demos/picture-world.ts';
 import { useAppState, useController } from '../context.ts';
 
 const list = (items: readonly string[]) =>

@@ -4,14 +4,14 @@
  * backbone, and the 2-D map of the model's embedding space.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
-import { findSplit, gatherRows, type Split, type ZslDataset } from '../../core/dataset.ts';
-import type { FrozenModelData } from '../../core/frozen-model.ts';
+import { findSplit, gatherRows, type Split, type ZslDataset } from '../../core/data/dataset.ts';
+import type { FrozenModelData } from '../../core/inference/frozen-model.ts';
 import { ZslError } from '../../core/errors.ts';
-import { rankClasses } from '../../core/search.ts';
-import { datasetForMethod } from '../../core/run-method.ts';
-import { classifyFeatures } from '../../core/classify.ts';
-import { embedPicture } from '../../core/picture-dataset.ts';
-import { embeddingMap } from '../embedding-map.ts';
+import { rankClasses } from '../../core/inference/search.ts';
+import { datasetForMethod } from '../../core/training/train-and-evaluate.ts';
+import { classifyFeatures } from '../../core/inference/classify.ts';
+import { embedPicture } from '../../core/demos/picture-dataset.ts';
+import { embeddingMap } from '../../core/inference/embedding-map.ts';
 import type { Handlers, HostContext } from '../host-context.ts';
 
 type ClassifyKind = 'classify-features' | 'classify-image' | 'classify-pixels' | 'classify-image-file' | 'embedding-map';

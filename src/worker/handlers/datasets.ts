@@ -4,17 +4,17 @@
  * extraction), the datasets stored between visits, and a custom split.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
-import type { ZslDataset } from '../../core/dataset.ts';
-import { generateDemoDataset } from '../../core/demo-dataset.ts';
+import type { ZslDataset } from '../../core/data/dataset.ts';
+import { generateDemoDataset } from '../../core/demos/demo-dataset.ts';
 import { CancelledError, isCancelled, toUserMessage, ZslError } from '../../core/errors.ts';
 import type { SourceFile } from '../../core/io/source-file.ts';
-import type { Progress } from '../../core/train-loop.ts';
-import { looksLikeImageFolder, readImageFolder } from '../../core/io/image-folder.ts';
-import { recogniseLayout } from '../../core/io/layout.ts';
-import { embedPicture, generatePictureDataset } from '../../core/picture-dataset.ts';
+import type { PhaseProgress, Progress } from '../../core/progress.ts';
+import { dropKind, readImageFolder } from '../../core/io/image-folder.ts';
+import { embedPicture, generatePictureDataset } from '../../core/demos/picture-dataset.ts';
 import type { DatasetStore, Handlers, HostContext } from '../host-context.ts';
-import { extractImageFolder, extractionKey, resumeText } from '../image-folder-job.ts';
-import { loadFiles, stageFiles, toSourceFiles, withCustomSplit } from '../load-files.ts';
+import { extractImageFolder, extractionKey, resumeText } from '../../core/io/image-folder-features.ts';
+import { withCustomSplit } from '../../core/data/holdout-split.ts';
+import { loadFiles, stageFiles, toSourceFiles } from '../load-files.ts';
 import type { StagedFiles, StoredDatasets } from '../protocol.ts';
 
 type DatasetKind =
@@ -84,7 +84,7 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
     async 'load-files'(request, job) {
       const files = ctx.staged && ctx.staged.token === request.token ? ctx.staged.files : toSourceFiles(request.files);
       const progress = (p: Progress) => env.post({ kind: 'progress', id: request.id, progress: p });
-      if (looksLikeImageFolder(files) && recogniseLayout(files).layout === 'unknown') {
+      if (dropKind(files) === 'image-folder') {
         // Pictures in class folders: embed them with the backbone, then it is a dataset like any other.
         await ensureBackend();
         const folder = await readImageFolder(files, job.cancel.signal);
@@ -134,7 +134,7 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
       return null;
     },
     async 'load-picture-demo'(request, job) {
-      const progress = (p: { phase: string; fraction: number }) => env.post({ kind: 'progress', id: request.id, progress: { ...p, etaSeconds: null } });
+      const progress = (p: PhaseProgress) => env.post({ kind: 'progress', id: request.id, progress: { ...p, etaSeconds: null } });
       progress({ phase: 'Loading the picture backbone', fraction: 0 });
       await ensureBackend();
       // The picture demo is drawn for its own backbone: switch back to it if another was in use.

@@ -4,10 +4,10 @@
  * checkpoint of a training cut short.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
-import { findSplit } from '../../core/dataset.ts';
+import { findSplit } from '../../core/data/dataset.ts';
 import { ZslError } from '../../core/errors.ts';
-import { trainAndEvaluate } from '../../core/run-method.ts';
-import type { TrainerState } from '../../core/checkpoint.ts';
+import { trainAndEvaluate } from '../../core/training/train-and-evaluate.ts';
+import type { TrainerState } from '../../core/training/checkpoint.ts';
 import { cancelledByUser, type Handlers, type HostContext } from '../host-context.ts';
 import type { EpochReport, TrainConfig } from '../protocol.ts';
 import { ProgressThrottle, StepThrottle } from '../step-throttle.ts';

@@ -8,8 +8,8 @@
  */
 import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { zscoreColumns } from '../../../src/core/semantic.ts';
-import { synthesiseFeatures, type SynthesisOptions } from '../../../src/core/synthetic-features.ts';
+import { zscoreColumns } from '../../../src/core/data/semantic.ts';
+import { synthesiseFeatures, type SynthesisOptions } from '../../../src/core/data/synthetic-features.ts';
 
 export const SHARED_AWA2 = path.resolve(import.meta.dirname, '../../../../shared/awa2');
 

@@ -1,6 +1,6 @@
 /** An in-memory ExtractionStore with the IndexedDB store's contract (contiguous batches, one job kept at a time). */
-import type { ExtractionBatchKey } from '../../../src/worker/chunked-store.ts';
-import { contiguous, type ExtractionStore } from '../../../src/worker/extraction-store.ts';
+import type { ExtractionBatchKey } from '../../../src/storage/app-database.ts';
+import { contiguous, type ExtractionStore } from '../../../src/worker/stores/extraction-store.ts';
 
 export function fakeExtractionStore(options: { failAppends?: boolean } = {}) {
   const batches = new Map<string, { key: ExtractionBatchKey; features: Float32Array }>();

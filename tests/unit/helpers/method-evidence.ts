@@ -5,14 +5,14 @@
  * METHOD_NAMES at run time, so a method added to the catalogue is picked up
  * without editing this file. Test/bench-only code; never imported by src/.
  */
-import type { BackendName } from '../../../src/core/backend-names.ts';
-import type { Split, ZslDataset } from '../../../src/core/dataset.ts';
+import type { BackendName } from '../../../src/core/compute/backend-names.ts';
+import type { Split, ZslDataset } from '../../../src/core/data/dataset.ts';
 import { defaultConfig, METHOD_INFO, METHOD_NAMES, type MethodName, type ParamValue, type TrainConfig } from '../../../src/core/methods/catalog.ts';
-import { evaluateModel } from '../../../src/core/evaluate.ts';
-import { datasetForMethod, trainAndEvaluate, type RunSummary } from '../../../src/core/run-method.ts';
+import { evaluateModel } from '../../../src/core/evaluation/evaluate.ts';
+import { datasetForMethod, trainAndEvaluate, type RunSummary } from '../../../src/core/training/train-and-evaluate.ts';
 
 /** The embedding (compatibility) methods; every other catalogue method is treated as generative. */
-export const EMBEDDING_METHODS: readonly string[] = ['seed', 'eszsl', 'sae', 'devise', 'ale', 'sje'];
+export const EMBEDDING_METHODS: readonly string[] = ['semantic-mlp', 'eszsl', 'sae', 'devise', 'ale', 'sje'];
 
 export const allMethods = (): MethodName[] => [...METHOD_NAMES];
 export const generativeMethods = (): MethodName[] => METHOD_NAMES.filter((m) => !EMBEDDING_METHODS.includes(m));

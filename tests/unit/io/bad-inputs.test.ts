@@ -8,7 +8,7 @@ import { ZslError, type ErrorLocation } from '../../../src/core/errors.ts';
 import { buildDataset } from '../../../src/core/io/build-dataset.ts';
 import { readMat5 } from '../../../src/core/io/mat5.ts';
 import { openZip } from '../../../src/core/io/zip.ts';
-import { parseFeatureBytes } from '../../../src/core/io/feature-parser.ts';
+import { parseFeatureBytes } from '../../../src/core/io/features/feature-parser.ts';
 import { parseLabels } from '../../../src/core/io/text-lists.ts';
 import { makeFixture, sourceFiles } from './helpers/fixtures.ts';
 import { num, writeMat5 } from './helpers/mat5-writer.ts';

@@ -4,7 +4,7 @@ import { zipSync } from 'fflate';
 import { buildDataset, describeFiles, inspectFiles, type BuildProgress } from '../../../src/core/io/build-dataset.ts';
 import { recogniseLayout } from '../../../src/core/io/layout.ts';
 import { fillMissing } from '../../../src/core/io/predicate-matrix.ts';
-import { zscoreColumns, l2Rows } from '../../../src/core/semantic.ts';
+import { zscoreColumns, l2Rows } from '../../../src/core/data/semantic.ts';
 import { filesFromPath } from '../../../src/cli/node-files.ts';
 import { ATTRIBUTES, CLASSES, PER_CLASS, PS, SS, makeFixture, sourceFiles } from './helpers/fixtures.ts';
 import { memoryFile } from './helpers/streams.ts';

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FeatureParseError, FeatureParser, OutputFullError, parseFeatureBytes, parseFeatureStream } from '../../../src/core/io/feature-parser.ts';
-import { joinFeatureParts, splitAtNewlines, type PartResult } from '../../../src/core/io/feature-ranges.ts';
-import { parseFeatureFileParallel, runFeaturePart, type ParallelParseOptions, type PartTask } from '../../../src/core/io/parallel-parse.ts';
-import { createRng } from '../../../src/core/rng.ts';
+import { FeatureParseError, FeatureParser, OutputFullError, parseFeatureBytes, parseFeatureStream } from '../../../src/core/io/features/feature-parser.ts';
+import { joinFeatureParts, splitAtNewlines, type PartResult } from '../../../src/core/io/features/feature-ranges.ts';
+import { parseFeatureFileParallel, runFeaturePart, type ParallelParseOptions, type PartTask } from '../../../src/core/io/features/parallel-parse.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
 import { chunkedStream, encode } from './helpers/streams.ts';
 
 function randomDecimal(rng: ReturnType<typeof createRng>): string {
@@ -58,6 +58,30 @@ describe('feature parser numbers', () => {
     const { values } = parseFeatureBytes(encode(tokens.join('\n')), { file: 'mid.txt' });
     const mismatches = tokens.filter((t, i) => !Object.is(values[i], Math.fround(Number.parseFloat(t)))).length;
     expect(mismatches).toBe(0);
+  });
+
+  it('matches Math.fround(Number.parseFloat) on %g-style tokens of every length, in any chunking', async () => {
+    // As C's %g prints them (0.00357558, 4.5118e-08, 12.5, 0) and longer: 1 to 17 significant
+    // digits, exponents of one to three digits, 10 to 15 digits with leading zeros (past the int32 path).
+    const rng = createRng(23);
+    const tokens: string[] = [];
+    for (let k = 0; k < 30_000; k++) {
+      const x = -Math.log(1 - rng.next()) * 0.45 * 10 ** (rng.next() < 0.2 ? -1 - rng.int(40) : rng.int(4) - 1);
+      const digits = 1 + rng.int(k % 3 === 0 ? 17 : 7);
+      const kind = rng.int(4);
+      tokens.push(
+        kind === 0 ? x.toPrecision(digits)
+        : kind === 1 ? x.toExponential(digits - 1).replace(/e([+-])(\d)$/, 'e$10$2')
+        : kind === 2 ? x.toFixed(Math.min(20, digits + 4))
+        : rng.next() < 0.1 ? '0' : `-${x.toPrecision(digits)}`,
+      );
+    }
+    const text = encode(`${tokens.map((t, i) => (i % 50 === 49 ? `${t}\n` : `${t} `)).join('')}`);
+    for (const chunkSize of [1, 3, 5, 4096, text.length]) {
+      const { values } = await parseFeatureStream(chunkedStream(text, chunkSize), { file: 'g.txt', columns: 50 });
+      const mismatches = tokens.filter((t, i) => !Object.is(values[i], Math.fround(Number.parseFloat(t))));
+      expect(mismatches).toEqual([]);
+    }
   });
 
   it('parses exponents, signs, leading dots and long mantissas', () => {
@@ -313,9 +337,9 @@ describe('caller-supplied output', () => {
   });
 });
 
-describe('Node worker_threads host (scripts/feature-parse-workers.ts)', () => {
+describe('Node worker_threads host (src/cli/feature-workers.ts)', () => {
   it('parses a file on disk in workers exactly as on one thread, errors included', async () => {
-    const { parseFeatureFileInWorkers } = await import('../../../scripts/feature-parse-workers.ts');
+    const { parseFeatureFileInWorkers } = await import('../../../src/cli/feature-workers.ts');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'zsl-parse-'));
     try {
       const rng = createRng(9);

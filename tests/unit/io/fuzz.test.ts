@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { ZslError } from '../../../src/core/errors.ts';
 import { buildDataset } from '../../../src/core/io/build-dataset.ts';
 import { readMat5 } from '../../../src/core/io/mat5.ts';
-import { createRng } from '../../../src/core/rng.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
 import { makeFixture, sourceFiles } from './helpers/fixtures.ts';
 import { writeMat5, type WriteValue } from './helpers/mat5-writer.ts';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { looksLikeImageFolder, readImageFolder } from '../../../src/core/io/image-folder.ts';
+import { dropKind, looksLikeImageFolder, readImageFolder } from '../../../src/core/io/image-folder.ts';
 import { memoryFile } from './helpers/streams.ts';
 
 const side = {
@@ -31,4 +31,12 @@ test('explains what is wrong, naming the file', async () => {
   const noTest = files().filter((f) => f.name !== 'testclasses.txt');
   await expect(readImageFolder(noTest)).rejects.toThrow(/testclasses\.txt \(the unseen classes\) is missing/);
   await expect(readImageFolder(files({ 'w/testclasses.txt': 'wolf\n' }))).rejects.toThrow(/testclasses\.txt.*wolf/);
+});
+
+test('a drop is an image folder only when no release is recognised in it', () => {
+  expect(dropKind(files())).toBe('image-folder');
+  // The same pictures beside the AwA2 text release's features are that release, not a folder to embed.
+  const release = [...files(), memoryFile('w/Features/ResNet101/AwA2-features.txt', '1 2\n'), memoryFile('w/Features/ResNet101/AwA2-labels.txt', '1\n')];
+  expect(dropKind(release)).toBe('awa2-text');
+  expect(dropKind(files().filter((f) => f.name !== 'classes.txt'))).toBe('unknown');
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openZip } from '../../../src/core/io/zip.ts';
 import { readAll } from '../../../src/core/io/source-file.ts';
-import { parseFeatureStream } from '../../../src/core/io/feature-parser.ts';
+import { parseFeatureStream } from '../../../src/core/io/features/feature-parser.ts';
 import { filesFromPath } from '../../../src/cli/node-files.ts';
 import { encode, memoryFile } from './helpers/streams.ts';
 

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BILINEAR_DEFAULTS, bilinearLoss, createBilinearTrainer, type BilinearLoss } from '../../../src/core/methods/bilinear.ts';
-import { createRng } from '../../../src/core/rng.ts';
-import { runTraining } from '../../../src/core/train-loop.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
+import { runTraining } from '../../../src/core/training/train-loop.ts';
 import { mul, rowsOf, smallDemo, t, type Dense } from './fixtures.ts';
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 /** ESZSL: the closed form against a naive float64 computation, progress, cancellation, demo accuracy. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateModel } from '../../../src/core/evaluate.ts';
+import { evaluateModel } from '../../../src/core/evaluation/evaluate.ts';
 import { ESZSL_DEFAULTS, fitEszsl } from '../../../src/core/methods/eszsl.ts';
 import { inverse, maxRelativeDiff, mul, plusDiagonal, randomView, rowsOf, smallDemo, t } from './fixtures.ts';
 

@@ -1,9 +1,9 @@
-/** Small hand-built views and float64 reference algebra for the method tests (independent of src/core/linalg/). */
-import { generateDemoDataset } from '../../../src/core/demo-dataset.ts';
-import type { ZslDataset } from '../../../src/core/dataset.ts';
-import { createRng } from '../../../src/core/rng.ts';
-import { l2Rows } from '../../../src/core/semantic.ts';
-import { makeTrainingView, type TrainingView } from '../../../src/core/training-view.ts';
+/** Small hand-built views and float64 reference algebra for the method tests (independent of src/core/compute/linalg/). */
+import { generateDemoDataset } from '../../../src/core/demos/demo-dataset.ts';
+import type { ZslDataset } from '../../../src/core/data/dataset.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
+import { l2Rows } from '../../../src/core/data/semantic.ts';
+import { makeTrainingView, type TrainingView } from '../../../src/core/data/training-view.ts';
 
 export type Dense = number[][];
 

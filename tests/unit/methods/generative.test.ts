@@ -1,12 +1,12 @@
 /** The generative method (CVAE feature generator + softmax classifier): training, determinism, serving, memory, demo GZSL. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateModel } from '../../../src/core/evaluate.ts';
+import { evaluateModel } from '../../../src/core/evaluation/evaluate.ts';
 import { fitEszsl } from '../../../src/core/methods/eszsl.ts';
-import { createGenerativeTrainer, GENERATIVE_DEFAULTS, type GenerativeConfig } from '../../../src/core/methods/generative.ts';
+import { createGenerativeTrainer, GENERATIVE_DEFAULTS, type GenerativeConfig } from '../../../src/core/methods/cvae-method.ts';
 import { asPrototypes, trainSoftmax } from '../../../src/core/methods/softmax-classifier.ts';
-import { createRng } from '../../../src/core/rng.ts';
-import { runTraining, seenAccuracy } from '../../../src/core/train-loop.ts';
+import { createRng } from '../../../src/core/compute/rng.ts';
+import { runTraining, seenAccuracy } from '../../../src/core/training/train-loop.ts';
 import { smallDemo } from './fixtures.ts';
 
 beforeAll(async () => {

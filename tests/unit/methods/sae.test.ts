@@ -1,7 +1,7 @@
 /** SAE: the Sylvester solution against an independent Kronecker solve, its residual, both directions, demo accuracy. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateModel } from '../../../src/core/evaluate.ts';
+import { evaluateModel } from '../../../src/core/evaluation/evaluate.ts';
 import { fitSae, SAE_DEFAULTS, solveSae } from '../../../src/core/methods/sae.ts';
 import { inverse, maxRelativeDiff, mul, randomView, rowsOf, smallDemo, t, type Dense } from './fixtures.ts';
 

@@ -3,7 +3,7 @@
  * 5 attributes × 30 images × 16 dims) written in the AwA2 text layout and the xlsa17
  * layout, plus the values the parsers must recover.
  */
-import { createRng } from '../../../../src/core/rng.ts';
+import { createRng } from '../../../../src/core/compute/rng.ts';
 import { cellOfStrings, num, writeMat5 } from './mat5-writer.ts';
 import { encode, memoryFile } from './streams.ts';
 import type { SourceFile } from '../../../../src/core/io/source-file.ts';
