@@ -105,6 +105,8 @@ export type ImageClassification = Classification & {
   imageIndex: number;
   /** Where the image sits in the model's split ("test image of an unseen class", "training image"…). */
   imageSet: string;
+  /** The picture itself, RGBA, when the app can redraw it (the picture demo's). */
+  picture: { pixels: Uint8ClampedArray; width: number; height: number } | null;
 };
 
 /** The model the worker classifies with now. */

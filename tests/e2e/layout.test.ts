@@ -144,6 +144,8 @@ test('the picture demo: its legend lists the never-seen combinations; it fits 39
   await fitAndWait(page, 1);
   await page.getByTestId('classify-random').click();
   await page.getByTestId('attribute-evidence').waitFor();
+  // The dataset's own picture is shown beside the answer (redrawn from the demo's seed).
+  expect(await page.getByTestId('dataset-picture').count()).toBe(1);
   await checkAndShoot(page, 'pictures');
   await page.close();
 });

@@ -4,11 +4,13 @@
  * normalised confidence (raw score on hover), and a bar chart of the attributes
  * behind the best answer. Fed by any input (a dataset image, a drawing, a photo).
  */
+import { useEffect, useRef } from 'react';
 import type { Classification } from '../../core/inference/classify.ts';
 import type { ImageClassification } from '../../worker/protocol.ts';
 import { BreakableName } from '../shared/BreakableName.tsx';
 
-export type ShownResult = Classification & Partial<Pick<ImageClassification, 'trueClass' | 'trueClassId' | 'trueSeen' | 'trueRank' | 'imageIndex' | 'imageSet'>>;
+export type ShownResult = Classification &
+  Partial<Pick<ImageClassification, 'trueClass' | 'trueClassId' | 'trueSeen' | 'trueRank' | 'imageIndex' | 'imageSet' | 'picture'>>;
 
 const ordinal = (n: number) => {
   const tens = n % 100;
@@ -32,6 +34,7 @@ export function ClassificationView({
   const candidates = scope === 'unseen' ? `the ${result.candidates} unseen classes` : `all ${result.candidates} classes`;
   return (
     <div className="classification" data-testid="classification" data-result={count}>
+      {result.picture && <PictureOf picture={result.picture} label={`Image ${(result.imageIndex ?? 0) + 1}`} />}
       {result.imageIndex !== undefined && result.trueClass !== undefined && (
         <p data-testid="true-class">
           Image {result.imageIndex + 1} ({result.imageSet}): its class is <strong>{result.trueClass}</strong>
@@ -89,6 +92,17 @@ export function ClassificationView({
       {best && <EvidenceChart result={result} best={best.name} />}
     </div>
   );
+}
+
+/** The dataset's picture the answer is about, drawn from its RGBA pixels. */
+function PictureOf({ picture, label }: { picture: NonNullable<ShownResult['picture']>; label: string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    context.putImageData(new ImageData(new Uint8ClampedArray(picture.pixels), picture.width, picture.height), 0, 0);
+  }, [picture]);
+  return <canvas ref={canvas} className="dataset-picture" width={picture.width} height={picture.height} data-testid="dataset-picture" role="img" aria-label={label} />;
 }
 
 /** Two bars per attribute, each side on its own scale (−1…1): what the model reads in the image, and what the class has. */

@@ -10,7 +10,9 @@ import { ZslError } from '../../core/errors.ts';
 import { rankClasses } from '../../core/inference/search.ts';
 import { datasetForMethod } from '../../core/training/train-and-evaluate.ts';
 import { classifyFeatures } from '../../core/inference/classify.ts';
-import { embedPicture } from '../../core/demos/picture-dataset.ts';
+import { embedPicture, redrawPicture } from '../../core/demos/picture-dataset.ts';
+import { PICTURE_CLASSES } from '../../core/demos/picture-world.ts';
+import type { ImageClassification } from '../protocol.ts';
 import { embeddingMap } from '../../core/inference/embedding-map.ts';
 import type { Handlers, HostContext } from '../host-context.ts';
 
@@ -66,6 +68,16 @@ export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
     return classifyFeatures(model, frozen, features, scope, k);
   };
 
+  /** The picture demo's image, redrawn from its seed when the backbone that embedded it is still the one in use. */
+  const pictureOf = async (data: ZslDataset, index: number): Promise<ImageClassification['picture']> => {
+    const seed = /^pictures-(\d+)$/.exec(data.id);
+    if (!seed || data.featureSource.kind !== 'backbone') return null;
+    const { spec } = await requireBackbone().catch(() => ({ spec: null }));
+    if (!spec || spec.featureSourceNetwork !== data.featureSource.network) return null;
+    const size = spec.inputSize;
+    return { pixels: redrawPicture(Number(seed[1]), data.numSamples / PICTURE_CLASSES.length, size, index), width: size, height: size };
+  };
+
   return {
     async 'classify-features'(request) {
       const { model, frozen } = models.require();
@@ -118,6 +130,7 @@ export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
         trueRank: result.rankOf[trueClassId] ?? null,
         imageIndex: index,
         imageSet: from ?? imageSetOf(data, frozen, index),
+        picture: await pictureOf(data, index),
       };
     },
     async 'classify-pixels'(request) {
