@@ -28,7 +28,7 @@ const api: BenchApi = {
       queue.push(event.data);
       logElement.textContent += `\n${JSON.stringify(event.data)}`;
     };
-    worker.onerror = (event) => queue.push({ type: 'error', backend: request.backends[0] ?? 'cpu', method: null, message: `worker error: ${event.message}` });
+    worker.onerror = (event) => queue.push({ kind: 'error', backend: request.backends[0] ?? 'cpu', method: null, message: `worker error: ${event.message}` });
     worker.postMessage(request);
   },
   take: () => queue.splice(0),

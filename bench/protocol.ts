@@ -38,8 +38,27 @@ export interface BenchRow {
 }
 
 export type BenchEvent =
-  | { type: 'log'; text: string }
-  | { type: 'row'; row: BenchRow }
-  | { type: 'skip'; backend: BackendName; reason: string }
-  | { type: 'error'; backend: BackendName; method: MethodName | null; message: string }
-  | { type: 'done' };
+  | { kind: 'log'; text: string }
+  | { kind: 'row'; row: BenchRow }
+  | { kind: 'skip'; backend: BackendName; reason: string }
+  | { kind: 'error'; backend: BackendName; method: MethodName | null; message: string }
+  | { kind: 'done' };
+
+/** bench/parse-worker.ts: parse one File the app's way ('app') or on one thread. */
+export interface ParseBenchRequest {
+  file: File;
+  rows: number;
+  mode: 'app' | 'one-thread';
+}
+
+export interface ParseBenchResult {
+  mode: ParseBenchRequest['mode'];
+  ms: number;
+  rows: number;
+  cols: number;
+  notes: string[];
+  hash: string;
+  shared: boolean;
+  isolated: boolean;
+  threads: number;
+}

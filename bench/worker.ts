@@ -23,7 +23,7 @@ const { images: N, featureDim: D, attributes: A, seenClasses: Z } = AWA2_SHAPE;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: BenchEvent) => scope.postMessage(event);
-const log = (text: string) => post({ type: 'log', text });
+const log = (text: string) => post({ kind: 'log', text });
 
 function jsHeap(): number | null {
   const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
@@ -42,7 +42,7 @@ async function run(request: BenchRequest): Promise<void> {
   for (const backend of request.backends) {
     const selected = await selectBackend(backend, browserProbes).catch((e: unknown) => ({ name: null, notes: [String(e)] }));
     if (selected.name !== backend) {
-      post({ type: 'skip', backend, reason: selected.notes.join(' ') || `fell back to ${selected.name}` });
+      post({ kind: 'skip', backend, reason: selected.notes.join(' ') || `fell back to ${selected.name}` });
       continue;
     }
     // WebGPU reports failed commands as uncaptured errors, not exceptions: count them, or a failing step would look fast.
@@ -116,18 +116,18 @@ async function run(request: BenchRequest): Promise<void> {
         };
         trainer.dispose();
         trainer.model.dispose();
-        post({ type: 'row', row });
+        post({ kind: 'row', row });
       } catch (e) {
-        post({ type: 'error', backend, method, message: e instanceof Error ? e.message : String(e) });
+        post({ kind: 'error', backend, method, message: e instanceof Error ? e.message : String(e) });
       }
     }
   }
-  post({ type: 'done' });
+  post({ kind: 'done' });
 }
 
 scope.onmessage = (event: MessageEvent<BenchRequest>) => {
   run(event.data).catch((e: unknown) => {
-    post({ type: 'error', backend: event.data.backends[0] ?? 'cpu', method: null, message: String(e) });
-    post({ type: 'done' });
+    post({ kind: 'error', backend: event.data.backends[0] ?? 'cpu', method: null, message: String(e) });
+    post({ kind: 'done' });
   });
 };

@@ -18,9 +18,16 @@
  *     threads get nice 19 (only this browser's processes), so the main thread is
  *     measured as on a machine whose GPU and worker do not share its two cores.
  *
+ *  3. Parsing a feature file in the app's way (bench/parse-worker.ts runs the app's
+ *     src/worker/parallel-features.ts in a Web Worker on a picked File, the page
+ *     cross-origin isolated as a deployment is): File → Float32Array, against one
+ *     thread in the same page and pandas on the same file, with the renderer's
+ *     peak resident memory against the float32 matrix.
+ *
  *   npx tsx scripts/bench-browser.ts [--steps 2] [--warmup 1] [--methods semantic-mlp,devise,ale,sje,cvae]
  *       [--backends webgpu,webgl,wasm,cpu] [--epochs 3] [--no-training] [--no-responsiveness]
  *       [--responsiveness-backends webgpu,wasm] [--timeout 540] [--json out.json]
+ *       [--no-parse] [--parse-file path] [--parse-rows 37322] (without a path: the generated release-style file of bench-parse.ts)
  *
  * The defaults (2 timed steps after 1 warm-up, all trained methods, all backends,
  * 3 demo epochs) take about 5–10 minutes on 2 CPU cores; --timeout (seconds) bounds
@@ -36,7 +43,9 @@ import { build, createServer, preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../tests/chromium.ts';
 import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { METHOD_INFO, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';
-import type { BenchEvent, BenchRequest, BenchRow } from '../bench/protocol.ts';
+import type { BenchEvent, BenchRequest, BenchRow, ParseBenchResult } from '../bench/protocol.ts';
+import { ensureFeatureFile } from './feature-text.ts';
+import { pythonWith, referenceSeconds } from './parse-references.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -80,8 +89,22 @@ export interface Responsiveness {
   renicedThreads: number;
   top1: number | null;
 }
+export interface ParseBench {
+  file: string;
+  bytes: number;
+  rows: number;
+  cols: number;
+  /** The app's path (sub-workers when isolated) and one thread, each a fresh worker after one warm-up parse. */
+  app: ParseBenchResult;
+  oneThread: ParseBenchResult;
+  identical: boolean;
+  peakRendererRss: number | null;
+  rendererRssBefore: number | null;
+  pandasSeconds: number | null;
+}
 export interface BrowserBenchResult {
   chromium: string;
+  parse?: ParseBench | string;
   settings: { steps: number; warmup: number; backends: BackendName[]; methods: MethodName[]; epochs: number };
   training: TrainingRow[];
   skipped: Array<{ backend: string; reason: string }>;
@@ -201,21 +224,21 @@ async function trainingBench(browser: Browser, result: BrowserBenchResult): Prom
         if (g !== null) peakGpu = Math.max(peakGpu ?? 0, g);
         const events = await page.evaluate(() => (window as unknown as { __bench: { take(): BenchEvent[] } }).__bench.take());
         for (const event of events) {
-          if (event.type === 'log') console.log(event.text);
-          else if (event.type === 'skip') {
+          if (event.kind === 'log') console.log(event.text);
+          else if (event.kind === 'skip') {
             result.skipped.push({ backend: event.backend, reason: event.reason });
             console.log(`${event.backend}: unavailable (${event.reason})`);
-          } else if (event.type === 'error') {
+          } else if (event.kind === 'error') {
             const text = `${event.backend}${event.method ? ` ${event.method}` : ''}: ${event.message}`;
             result.errors.push(text);
             console.log(`error: ${text}`);
-          } else if (event.type === 'row') {
+          } else if (event.kind === 'row') {
             const row: TrainingRow = { ...event.row, peakRendererRss: peakRenderer, peakGpuProcessRss: peakGpu };
             result.training.push(row);
             console.log(trainingLine(row));
             peakRenderer = rssOf('renderer');
             peakGpu = rssOf('gpu-process');
-          } else if (event.type === 'done') done = true;
+          } else if (event.kind === 'done') done = true;
         }
         if (!done) await sleep(500);
       }
@@ -232,6 +255,78 @@ async function trainingBench(browser: Browser, result: BrowserBenchResult): Prom
 
 const trainingLine = (r: TrainingRow) =>
   `| ${r.backend} | ${r.method} | ${r.batch} | ${r.stepMs.toFixed(1)}${r.gpuErrors ? ' (invalid: device errors)' : ''} | ${r.stepsPerEpoch} | ${r.epochS.toFixed(1)} | ${(r.setupMs / 1000).toFixed(1)} | ${(r.warmupMs / 1000).toFixed(1)} | ${r.peakTensors} | ${mib(r.peakBytes)} | ${mib(r.peakBytesInGpu)} | ${mib(r.peakRendererRss)} | ${mib(r.peakGpuProcessRss)} | ${r.meanLoss.toPrecision(4)} | ${r.gpuErrors ?? '–'} |`;
+
+// ---- part 3: parsing a feature file in the app's way ----
+async function parseBench(browser: Browser): Promise<ParseBench | string> {
+  const rows = Number(flag('parse-rows') ?? 37_322);
+  const file = flag('parse-file') ?? (await ensureFeatureFile(rows, 'release'));
+  const server = await createServer({
+    root,
+    configFile: path.join(root, 'vite.config.ts'),
+    cacheDir: path.join(os.tmpdir(), 'zss-bench-vite-cache'),
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
+    logLevel: 'warn',
+  });
+  await server.listen();
+  const base = server.resolvedUrls?.local[0];
+  if (!base) throw new Error('vite dev server did not report a URL');
+  try {
+    const page = await browser.newPage();
+    await page.goto(new URL('bench/parse.html', base).href);
+    await page.waitForFunction(() => '__parse' in window, undefined, { timeout: 120_000 });
+    await page.locator('#file').setInputFiles(file);
+    type Outcome = ParseBenchResult | { error: string };
+    const parse = async (mode: 'app' | 'one-thread', sample: boolean) => {
+      let peak: number | null = null;
+      const timer = sample ? setInterval(() => {
+        const r = rssOf('renderer');
+        if (r !== null) peak = Math.max(peak ?? 0, r);
+      }, 100) : null;
+      try {
+        const outcome = await page.evaluate(([m, n]) => (window as unknown as { __parse(m: string, n: number): Promise<Outcome> }).__parse(m, n), [mode, rows] as const);
+        if ('error' in outcome) throw new Error(`${mode}: ${outcome.error}`);
+        return { outcome, peak };
+      } finally {
+        if (timer) clearInterval(timer);
+      }
+    };
+    await parse('app', false); // warm-up: the dev server compiles the workers' modules on first use
+    const rendererRssBefore = rssOf('renderer');
+    const app = await parse('app', true);
+    const oneThread = await parse('one-thread', false);
+    await page.close();
+    const python = pythonWith('pandas');
+    const pandas = python ? referenceSeconds(python, file, 'pandas') : null;
+    const bench: ParseBench = {
+      file, bytes: (await import('node:fs')).statSync(file).size, rows: app.outcome.rows, cols: app.outcome.cols,
+      app: app.outcome, oneThread: oneThread.outcome, identical: app.outcome.hash === oneThread.outcome.hash,
+      peakRendererRss: app.peak, rendererRssBefore, pandasSeconds: pandas?.wall ?? null,
+    };
+    console.log(parseLines(bench).join('\n'));
+    return bench;
+  } finally {
+    await server.close();
+  }
+}
+
+/** The parse part's report lines (also the markdown: one line each). */
+export function parseLines(p: ParseBench): string[] {
+  const mb = p.bytes / 1e6;
+  const matrix = p.rows * p.cols * 4;
+  const rate = (r: ParseBenchResult) => `${(r.ms / 1000).toFixed(2)} s, ${(mb / (r.ms / 1000)).toFixed(1)} MB/s`;
+  const lines = [
+    `file: ${p.file} (${mb.toFixed(1)} MB, ${p.rows} × ${p.cols}); page cross-origin isolated: ${p.app.isolated}; navigator.hardwareConcurrency ${p.app.threads}`,
+    `Chromium, the app's parse (src/worker/parallel-features.ts in a worker, File → Float32Array): ${rate(p.app)}; ${p.app.notes.join('; ')}${p.app.shared ? '; into a SharedArrayBuffer' : ''}`,
+    `Chromium, one thread (a page that is not isolated): ${rate(p.oneThread)}; result ${p.identical ? 'bit-identical' : 'DIFFERS'}`,
+    `Chromium renderer peak RSS during the app's parse: ${mib(p.peakRendererRss)} MiB (${mib(p.rendererRssBefore)} MiB before it) = ${p.peakRendererRss === null ? '–' : ((p.peakRendererRss - (p.rendererRssBefore ?? 0)) / matrix).toFixed(2)}× the ${mib(matrix)} MiB float32 matrix above what the page held before (target ≤ 1.5×)`,
+  ];
+  if (p.pandasSeconds !== null) {
+    lines.push(
+      `pandas read_csv on the same file: ${p.pandasSeconds.toFixed(2)} s; ratio to pandas (wall, same run): the app's parse ${(p.pandasSeconds / (p.app.ms / 1000)).toFixed(2)}× (target ≥ 3×), one thread ${(p.pandasSeconds / (p.oneThread.ms / 1000)).toFixed(2)}×`,
+    );
+  } else lines.push('pandas is not installed: no ratio.');
+  return lines;
+}
 
 // ---- part 2: the real app's responsiveness while it trains the demo ----
 async function buildApp(): Promise<string> {
@@ -423,6 +518,8 @@ export function browserMarkdown(r: BrowserBenchResult): string {
         (r.automatic.notes ? ` The page says: “${r.automatic.notes}”` : ''),
     );
   }
+  if (typeof r.parse === 'string') lines.push('', `Parse: not measured (${r.parse}).`);
+  else if (r.parse) lines.push('', 'Parsing the feature file in Chromium:', '', '```text', ...parseLines(r.parse), '```');
   return lines.join('\n');
 }
 
@@ -445,6 +542,10 @@ async function main(): Promise<void> {
     if (!args.includes('--no-training')) {
       console.log('| backend | method | batch | ms / step | steps / epoch | s / epoch | setup s | warm-up s | peak tensors | peak tf MiB | peak GPU MiB (tfjs) | renderer RSS MiB | GPU process RSS MiB | mean loss | WebGPU errors |');
       await trainingBench(browser, result).catch((e: unknown) => result.errors.push(`training part: ${String(e)}`));
+    }
+    if (!args.includes('--no-parse')) {
+      console.log('parse: the app\'s feature-file parse in Chromium …');
+      result.parse = await parseBench(browser).catch((e: unknown) => `parse part: ${String(e)}`);
     }
     if (!args.includes('--no-responsiveness')) {
       console.log('responsiveness: building the app, training the demo in it …');

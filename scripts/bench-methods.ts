@@ -5,7 +5,7 @@
  * attributes), parses it with buildDataset like a user's download, trains every
  * method in METHOD_NAMES on PS, evaluates it uncalibrated and with γ chosen on
  * held-out seen classes (one fit per method plus the hold-out fit that chooses γ),
- * prints a table and writes it to BENCHMARKS-methods.md.
+ * prints a table and writes it as the `methods` block of BENCHMARKS.md (or to --out FILE).
  *   npx tsx scripts/bench-methods.ts [--size small|medium|awa2] [--backend cpu|wasm|webgpu]
  *                                    [--scale F] [--dim D] [--methods a,b] [--out FILE]
  * --scale multiplies AwA2's per-class image counts; --dim sets the feature width
@@ -14,11 +14,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeBenchBlock } from './bench-blocks.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { nodeProbes } from '../src/cli/node-backends.ts';
 import { filesFromPath } from '../src/cli/node-files.ts';
-import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendChoice } from '../src/core/compute/backend-names.ts';
 import { buildDataset } from '../src/core/io/build-dataset.ts';
 import type { MethodName } from '../src/core/methods/catalog.ts';
 import { AWA2_IMAGES_PER_CLASS, scaleCounts } from '../src/core/data/synthetic-features.ts';
@@ -65,7 +67,8 @@ const preset = SIZES[sizeName];
 if (!preset) throw new Error(`unknown --size "${sizeName}"; expected one of ${Object.keys(SIZES).join(', ')}.`);
 const scale = flag('scale') ? Number(flag('scale')) : preset.scale;
 const featureDim = flag('dim') ? Number(flag('dim')) : preset.featureDim;
-const out = flag('out') ?? 'BENCHMARKS-methods.md';
+/** Default: the `methods` block of BENCHMARKS.md; --out FILE writes the report there instead. */
+const out = flag('out');
 const only = flag('methods')?.split(',') as MethodName[] | undefined;
 // The generator's settings: the same as tests/unit/evidence.test.ts.
 const generator = { seed: 5, hidden: 64, classNoise: 0.9, imageNoise: 1 };
@@ -147,5 +150,6 @@ ${generativeLine}
   \`tests/unit/methods/sae.test.ts\` and \`tests/unit/linalg.test.ts\` (SAE's Sylvester solve vs a Kronecker solve),
   \`tests/unit/methods/bilinear.test.ts\` (ranking losses vs hand-computed values and float64 gradients).
 `;
-writeFileSync(out, markdown);
-log(`\nWrote ${out}.`);
+if (out) writeFileSync(out, markdown);
+else writeBenchBlock('methods', markdown);
+log(`\nWrote ${out ?? 'the methods block of BENCHMARKS.md'}.`);

@@ -23,14 +23,15 @@
  * Node script: not part of the app bundle.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFile } from '../src/cli/node-files.ts';
 import { parseFeatureStream, type FeatureMatrix } from '../src/core/io/features/feature-parser.ts';
 import { parallelFeatureParser } from '../src/cli/feature-workers.ts';
-import { featureRows, type TokenStyle } from './feature-text.ts';
+import { ensureFeatureFile, type TokenStyle } from './feature-text.ts';
+import { pythonWith, referenceSeconds } from './parse-references.ts';
 
 interface PhaseResult {
   seconds: number;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   }
   const rows = Number(rowsFlag ?? 37_322);
   for (const kind of kinds) {
-    const target = await generated(rows, kind);
+    const target = await ensureFeatureFile(rows, kind);
     console.log(`file: ${target} (${(statSync(target).size / 1e6).toFixed(1)} MB, ${kind === 'release' ? "%g tokens as the AwA2 release prints them" : 'fixed six-decimal tokens'}); row count ${rows} given up front, as the app gives labels.length`);
     await benchFile(kind, target, rows, workers, repeat, python);
   }
@@ -221,39 +222,3 @@ function countLines(file: string): number {
   return last === 10 ? lines : lines + 1;
 }
 
-async function generated(rows: number, style: TokenStyle): Promise<string> {
-  const file = path.join(os.tmpdir(), `zsl-bench-features-${style}-${rows}x2048.txt`);
-  if (existsSync(file) && existsSync(`${file}.done`)) return file;
-  console.log(`generating ${rows} × 2048 ${style} tokens into ${file} (once) …`);
-  const out = createWriteStream(file);
-  const next = featureRows(2048, style);
-  for (let r = 0; r < rows; r++) {
-    if (!out.write(`${next()}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  createWriteStream(`${file}.done`).end();
-  return file;
-}
-
-/** The first Python with `lib`: the one on PATH, then Debian's (python3-pandas installs there). */
-function pythonWith(lib: string): string | null {
-  for (const exe of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(exe, ['-c', `import ${lib}`]).status === 0) return exe;
-  }
-  return null;
-}
-
-/** Wall and CPU seconds of the reference reader, or null. */
-function referenceSeconds(exe: string, file: string, lib: 'pandas' | 'numpy'): { wall: number; cpu: number } | null {
-  const code =
-    lib === 'pandas'
-      ? `import time, numpy as np, pandas as pd\nt=time.perf_counter()\nc=time.process_time()\ndf=pd.read_csv(${JSON.stringify(file)}, sep=' ', header=None, dtype=np.float32, engine='c')\nprint(time.perf_counter()-t, time.process_time()-c)`
-      : `import time, numpy as np\nt=time.perf_counter()\nc=time.process_time()\na=np.loadtxt(${JSON.stringify(file)}, dtype=np.float32)\nprint(time.perf_counter()-t, time.process_time()-c)`;
-  const run = spawnSync(exe, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (run.status !== 0) {
-    console.log(`${lib} failed: ${run.stderr.trim().split('\n').at(-1)}`);
-    return null;
-  }
-  const [wall, cpu] = run.stdout.trim().split(/\s+/).map(Number);
-  return { wall: wall!, cpu: cpu! };
-}

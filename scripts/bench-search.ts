@@ -1,5 +1,5 @@
 /**
- * Embedding search time (issue 7): the app's search (src/core/inference/search.ts rankClasses:
+ * Embedding search time: the app's search (src/core/inference/search.ts rankClasses:
  * embed, score, top-5, in chunks) over AwA2's test set (13,795 images × 2,048
  * features) against all 50 classes, per tfjs backend under Node, with a plain
  * JavaScript search (one loop per image and class, the same top-5) as the

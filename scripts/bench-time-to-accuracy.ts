@@ -1,5 +1,5 @@
 /**
- * Time to the seed's accuracy level (issue 7): how long each method trains before it
+ * Time to the seed's accuracy level: how long each method trains before it
  * recognises unseen images as well as the seed notebook reported (top-1 about 0.32
  * on AwA2's unseen test images with all 50 classes as candidates), and, when
  * Debian's python3-torch is importable, how long the seed's own PyTorch training
@@ -35,7 +35,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { nodeProbes } from '../src/cli/node-backends.ts';
-import { selectBackend, type BackendChoice } from '../src/core/compute/backend.ts';
+import { selectBackend } from '../src/core/compute/backend.ts';
+import type { BackendChoice } from '../src/core/compute/backend-names.ts';
 import { createDataset, type Split, type ZslDataset } from '../src/core/data/dataset.ts';
 import { evaluateModel } from '../src/core/evaluation/evaluate.ts';
 import { defaultConfig, epochsOf, METHOD_NAMES, type MethodName } from '../src/core/methods/catalog.ts';

@@ -5,6 +5,9 @@
  * Values are non-negative with mean ~0.45 and a tail of tiny ones, like pooled
  * ResNet features after a ReLU. Node script helper: not part of the app bundle.
  */
+import { createWriteStream, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export type TokenStyle = 'release' | 'fixed';
 
@@ -46,3 +49,19 @@ export function featureRows(cols: number, style: TokenStyle, seed = 12345): () =
     return parts.join(' ');
   };
 }
+
+/** A generated file of `rows` × 2048 values in `style`, written once into os.tmpdir() and reused. */
+export async function ensureFeatureFile(rows: number, style: TokenStyle): Promise<string> {
+  const file = path.join(os.tmpdir(), `zsl-bench-features-${style}-${rows}x2048.txt`);
+  if (existsSync(file) && existsSync(`${file}.done`)) return file;
+  console.log(`generating ${rows} × 2048 ${style} tokens into ${file} (once) …`);
+  const out = createWriteStream(file);
+  const next = featureRows(2048, style);
+  for (let r = 0; r < rows; r++) {
+    if (!out.write(`${next()}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  createWriteStream(`${file}.done`).end();
+  return file;
+}
+

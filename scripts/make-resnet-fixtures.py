@@ -45,18 +45,12 @@ def picture(width, height):
 
 def random_conv_bn(rng, cin, cout, k, bias):
     std = np.sqrt(2.0 / (cin * k * k))
-    # A quarter of the channels with a tiny variance, where the layouts' batch-norm epsilons (1.001e-5,
-    # 1e-5) differ visibly; their gamma is as small, so activations keep their scale through the layers.
-    tiny = np.arange(cout) % 4 == 0
-    var = np.where(tiny, rng.uniform(2e-6, 2e-5, cout), rng.uniform(0.3, 2.0, cout))
-    gamma = rng.uniform(0.5, 1.5, cout) * np.where(tiny, np.sqrt(var), 1.0)
     return {
         'w': rng.normal(0, std, (cout, cin, k, k)),  # torch layout, float64
         'b': rng.normal(0, 0.1, cout) if bias else None,
-        'gamma': gamma,
+        'gamma': rng.uniform(0.5, 1.5, cout),
         'beta': rng.normal(0, 0.2, cout),
-        'mean': rng.normal(0, 0.3, cout),
-        'var': var,
+        'rng': rng,  # the statistics are set by calibrate()
     }
 
 
@@ -84,9 +78,28 @@ def t(a):
 
 
 def conv_bn(x, p, stride, padding, eps, relu):
+    if 'mean' not in p:
+        calibrate(x, p, stride, padding)
     y = F.conv2d(x, t(p['w']), t(p['b']) if p['b'] is not None else None, stride=stride, padding=padding)
     y = F.batch_norm(y, t(p['mean']), t(p['var']), t(p['gamma']), t(p['beta']), training=False, eps=eps)
     return F.relu(y) if relu else y
+
+
+def calibrate(x, p, stride, padding):
+    """Batch-norm statistics near those of the calibration pictures (as a trained network's are), so
+    features depend on the picture and on its preprocessing; a quarter of the channels are scaled to a
+    variance near 1e-5, where the layouts' epsilons (1.001e-5 and 1e-5) differ measurably."""
+    rng = p.pop('rng')
+    y = F.conv2d(x, t(p['w']), t(p['b']) if p['b'] is not None else None, stride=stride, padding=padding).numpy()
+    mean, var = y.mean(axis=(0, 2, 3)), y.var(axis=(0, 2, 3)) + 1e-12
+    tiny = np.arange(len(mean)) % 4 == 0
+    scale = np.where(tiny, np.sqrt(1e-5 / var), 1.0)
+    p['w'] = p['w'] * scale[:, None, None, None]
+    if p['b'] is not None:
+        p['b'] = p['b'] * scale
+    mean, var = mean * scale, var * scale ** 2
+    p['mean'] = mean + rng.normal(0, 0.1, len(mean)) * np.sqrt(var)
+    p['var'] = var * rng.uniform(0.7, 1.4, len(var))
 
 
 def forward(net, x, layout):
@@ -191,6 +204,12 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     keras = random_resnet(11, bias=True)
     torchvision = random_resnet(12, bias=False)
+    # Calibration pictures: the test pattern in several sizes, crops and channel orders, in each layout's own preprocessing.
+    base = picture(288, 256)
+    calibration = [base[:224, :224], base[32:, 64:], base[16:240, 32:256, ::-1], base[:224, 40:264, [1, 2, 0]], base[::-1, ::-1][:224, :224]]
+    with torch.no_grad():
+        forward(keras, torch.cat([preprocess(np.ascontiguousarray(c), 'caffe') for c in calibration]), 'keras')
+        forward(torchvision, torch.cat([preprocess(np.ascontiguousarray(c), 'torchvision') for c in calibration]), 'torchvision')
     write_keras_h5(keras, os.path.join(OUT, 'keras.h5'))
     write_torch_safetensors(torchvision, os.path.join(OUT, 'torchvision.safetensors'))
     square = picture(224, 224)

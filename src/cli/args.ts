@@ -3,7 +3,7 @@
  * Each method's flags come from its settings table in the catalog.
  * Pure TypeScript (tested in Node); no tfjs, no file system.
  */
-import { BACKEND_ORDER, type BackendChoice } from '../core/compute/backend-names.ts';
+import { BACKEND_ORDER, isBackendChoice, type BackendChoice } from '../core/compute/backend-names.ts';
 import {
   currentMethodName,
   defaultConfig,
@@ -163,7 +163,7 @@ export function parseArgs(argv: string[]): Command {
       config.gamma = toNumber(flag, value);
     } else if (flag === '--demo-seed') demoSeed = toNumber(flag, value);
     else if (flag === '--backend') {
-      if (value !== 'auto' && !BACKEND_ORDER.includes(value as never)) {
+      if (!isBackendChoice(value)) {
         throw new ZslError(`unknown backend "${value}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
       }
       backend = value as BackendChoice;
@@ -261,7 +261,7 @@ function backboneOptions(options: Map<string, string>, verb: string): BackboneOp
   }
   const backend = options.get('--backend');
   if (backend !== undefined) {
-    if (backend !== 'auto' && !BACKEND_ORDER.includes(backend as never)) throw new ZslError(`unknown backend "${backend}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
+    if (!isBackendChoice(backend)) throw new ZslError(`unknown backend "${backend}"; expected auto, ${BACKEND_ORDER.join(', ')}.`);
     out.backend = backend as BackendChoice;
   }
   return out;

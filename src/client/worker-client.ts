@@ -25,8 +25,16 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Every event of this request (progress, train-steps, …) except the final result or error. */
   onEvent?: (event: WorkerEvent) => void;
-  transfer?: Transferable[];
 }
+
+/**
+ * Per request kind, the buffers of its payload handed to the worker as
+ * transfers rather than copies: the caller gives them away (a drawing's pixels
+ * are not used again on the page). A kind not listed transfers nothing.
+ */
+const REQUEST_TRANSFERS: { [K in RequestKind]?: (payload: RequestMap[K]['payload']) => ArrayBuffer[] } = {
+  'classify-pixels': ({ pixels }) => [pixels.buffer as ArrayBuffer],
+};
 
 export interface Started<K extends RequestKind> {
   id: number;
@@ -87,7 +95,7 @@ export class WorkerClient {
       }
       this.pending.set(id, { request, resolve: resolve as (value: unknown) => void, reject, onEvent: options.onEvent });
       options.signal?.addEventListener('abort', () => this.control(id, 'cancel'), { once: true });
-      this.worker.postMessage(request, options.transfer ?? []);
+      this.worker.postMessage(request, (REQUEST_TRANSFERS[kind] as ((payload: unknown) => ArrayBuffer[]) | undefined)?.(payload) ?? []);
     });
     return { id, done };
   }

@@ -1,20 +1,18 @@
 /**
- * The IndexedDB side of the dataset cache: the versioned schema of the
- * 'zero-shot-studio' database, a transaction helper that never leaves half a
- * write behind, and typed arrays written and read back as fixed-size chunks.
- * Chunks are keyed [saveId, arrayName, chunkIndex]; a saveId is fresh for every
- * save, so a new copy can be written beside the old one and swapped in at once.
- * Runs in the worker (or any context with IndexedDB). Must not import DOM, React
- * or tfjs code.
+ * The app's one IndexedDB database, 'zero-shot-studio': its versioned schema
+ * (every store and the records they hold), opening it, and a transaction helper
+ * that never leaves half a write behind. The worker's stores (datasets, runs,
+ * extractions) and the page's settings store all open it through here, so it
+ * lives apart from both. Runs wherever IndexedDB exists. Must not import DOM-only,
+ * React, tfjs or worker code.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { ZslDataset } from '../core/data/dataset.ts';
-import { CancelledError, ZslError } from '../core/errors.ts';
+import { ZslError } from '../core/errors.ts';
 
 export const DB_NAME = 'zero-shot-studio';
 /** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
 export const DB_VERSION = 5;
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** One array's place in the chunk store; enough to rebuild it exactly. */
 export interface ChunkedArrayRef {
@@ -79,7 +77,7 @@ export interface CheckpointRecord {
   epochs: unknown[];
 }
 
-export interface CacheSchema extends DBSchema {
+export interface AppSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
   runs: { key: string; value: RunRecordStored };
   checkpoints: { key: string; value: CheckpointRecord };
@@ -94,10 +92,10 @@ export interface CacheSchema extends DBSchema {
 /** [the job's key (folder and backbone), the batch's first picture, its number of pictures]. */
 export type ExtractionBatchKey = [job: string, first: number, rows: number];
 
-export type CacheDb = IDBPDatabase<CacheSchema>;
+export type AppDatabase = IDBPDatabase<AppSchema>;
 
 /** Each step brings a database from one version to the next; never edit a released step. */
-function upgradeSchema(db: IDBPDatabase<CacheSchema>, oldVersion: number): void {
+function upgradeSchema(db: IDBPDatabase<AppSchema>, oldVersion: number): void {
   if (oldVersion < 1) {
     db.createObjectStore('datasets', { keyPath: 'id' });
     db.createObjectStore('chunks');
@@ -118,12 +116,12 @@ function upgradeSchema(db: IDBPDatabase<CacheSchema>, oldVersion: number): void 
   // if (oldVersion < 6) { ... } goes here, after bumping DB_VERSION.
 }
 
-export async function openCacheDb(name: string, onClosed: () => void): Promise<CacheDb> {
+export async function openAppDatabase(name: string, onClosed: () => void): Promise<AppDatabase> {
   if (typeof indexedDB === 'undefined') {
     throw new ZslError('This browser offers no IndexedDB, so datasets cannot be kept between visits.');
   }
   try {
-    return await openDB<CacheSchema>(name, DB_VERSION, {
+    return await openDB<AppSchema>(name, DB_VERSION, {
       upgrade: (db, oldVersion) => upgradeSchema(db, oldVersion),
       // Another tab wants a newer schema: step aside rather than block it; the next call reopens.
       blocking: (_current, _blocked, event) => {
@@ -147,11 +145,11 @@ export async function openCacheDb(name: string, onClosed: () => void): Promise<C
  * failure the transaction is aborted, so none of its writes land, and the error
  * that caused the abort (e.g. QuotaExceededError) is what rejects.
  */
-export async function inTransaction<Names extends ArrayLike<StoreNames<CacheSchema>>, Mode extends IDBTransactionMode, T>(
-  db: CacheDb,
+export async function inTransaction<Names extends ArrayLike<StoreNames<AppSchema>>, Mode extends IDBTransactionMode, T>(
+  db: AppDatabase,
   names: Names,
   mode: Mode,
-  body: (tx: IDBPTransaction<CacheSchema, Names, Mode>) => Promise<T>,
+  body: (tx: IDBPTransaction<AppSchema, Names, Mode>) => Promise<T>,
 ): Promise<T> {
   const tx = db.transaction(names, mode);
   const done = tx.done;
@@ -178,83 +176,4 @@ export async function inTransaction<Names extends ArrayLike<StoreNames<CacheSche
 export function handled<T>(request: Promise<T>): Promise<T> {
   request.catch(() => undefined);
   return request;
-}
-
-export function chunkRange(saveId: string): IDBKeyRange {
-  // Arrays sort after strings and numbers, so [saveId, []] bounds every key of this save.
-  return IDBKeyRange.bound([saveId], [saveId, []]);
-}
-
-export function chunkCount(byteLength: number, chunkBytes: number): number {
-  return Math.ceil(byteLength / chunkBytes);
-}
-
-export interface ChunkIo {
-  signal?: AbortSignal;
-  /** Called after each chunk with the bytes it moved. */
-  onBytes?(bytes: number): void;
-}
-
-/** Writes one array, one chunk per transaction, touching the pending record as it goes. */
-export async function writeChunkedArray(
-  db: CacheDb,
-  saveId: string,
-  arrayName: string,
-  array: Float32Array | Int32Array,
-  chunkBytes: number,
-  io: ChunkIo,
-): Promise<ChunkedArrayRef> {
-  const ref: ChunkedArrayRef = {
-    type: array instanceof Float32Array ? 'float32' : 'int32',
-    length: array.length,
-    byteLength: array.byteLength,
-    chunkBytes,
-    chunks: chunkCount(array.byteLength, chunkBytes),
-  };
-  for (let index = 0; index < ref.chunks; index++) {
-    if (io.signal?.aborted) throw new CancelledError();
-    const start = array.byteOffset + index * chunkBytes;
-    const end = Math.min(start + chunkBytes, array.byteOffset + array.byteLength);
-    // A copy of just this slice (cloning a view would clone its whole buffer), and an ArrayBuffer even when the
-    // array lives in a SharedArrayBuffer (a parallel parse's output), which IndexedDB cannot store.
-    const bytes = new Uint8Array(array.buffer, start, end - start).slice().buffer;
-    await inTransaction(db, ['chunks', 'pending'], 'readwrite', async (tx) => {
-      const pending = tx.objectStore('pending');
-      const previous = await pending.get(saveId);
-      if (!previous) throw new ZslError('the save was cleaned up by another tab before it finished.');
-      await Promise.all([
-        handled(tx.objectStore('chunks').put(bytes, [saveId, arrayName, index])),
-        handled(pending.put({ ...previous, touchedAt: Date.now() })),
-      ]);
-    });
-    io.onBytes?.(end - start);
-  }
-  return ref;
-}
-
-/** Reads one array back into a fresh buffer of exactly its size. */
-export async function readChunkedArray(
-  db: CacheDb,
-  saveId: string,
-  arrayName: string,
-  ref: ChunkedArrayRef,
-  io: ChunkIo,
-): Promise<Float32Array | Int32Array> {
-  const buffer = new ArrayBuffer(ref.byteLength);
-  const target = new Uint8Array(buffer);
-  for (let index = 0; index < ref.chunks; index++) {
-    if (io.signal?.aborted) throw new CancelledError();
-    const chunk = await db.get('chunks', [saveId, arrayName, index]);
-    const offset = index * ref.chunkBytes;
-    const expected = Math.min(ref.chunkBytes, ref.byteLength - offset);
-    if (!(chunk instanceof ArrayBuffer) || chunk.byteLength !== expected) {
-      throw new ZslError(
-        `part ${index + 1} of ${ref.chunks} is missing or damaged (it may have been deleted while loading). Save the dataset again.`,
-        { variable: arrayName },
-      );
-    }
-    target.set(new Uint8Array(chunk), offset);
-    io.onBytes?.(expected);
-  }
-  return ref.type === 'float32' ? new Float32Array(buffer) : new Int32Array(buffer);
 }

@@ -5,11 +5,15 @@ import { WorkerClient } from '../client/worker-client.ts';
 import { App } from './App.tsx';
 import { AppContext } from './context.ts';
 import { Controller } from './controller.ts';
+import { watchPolicyViolations } from './backbone/allowed-sites.ts';
 import { AppStore } from './store.ts';
 import { readSettings, settingsOf, startup } from './shared/settings.ts';
 import { createSettingsStore, loadSettings, SettingsSaver } from './shared/settings-store.ts';
 import { decodeSetup, encodeSetup } from './shared/url-state.ts';
 import './styles.css';
+
+// Note what the page's Content-Security-Policy blocks from the start, so a refused backbone download is explained.
+watchPolicyViolations();
 
 const settings = createSettingsStore();
 const kept = readSettings(await loadSettings(settings));
@@ -29,6 +33,9 @@ createRoot(document.getElementById('root')!).render(
 );
 
 void controller.start(backend, dataset, datasetFrom);
+
+// A file dropped anywhere but a drop zone must not make the browser open it and leave the page (and the session).
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (event) => event.preventDefault());
 
 // A background tab keeps training (in the worker); its charts are redrawn once it is shown again.
 const onVisibility = () => store.setHidden(document.visibilityState === 'hidden');

@@ -6,6 +6,7 @@
 import { DEFAULT_TRAIN_CONFIG } from '../core/methods/catalog.ts';
 import type { Progress } from '../core/progress.ts';
 import type { StepPoint } from '../core/training/train-loop.ts';
+import type { SemanticOptions } from '../core/io/read-semantics.ts';
 import type {
   BackboneInfo,
   BackendChoice,
@@ -16,7 +17,6 @@ import type {
   LoadedDataset,
   ModelInfo,
   RunSummary,
-  SemanticChoice,
   StagedFiles,
   StoredDatasets,
   TrainConfig,
@@ -47,7 +47,7 @@ export interface AppState {
   staged: { info: StagedFiles; files: DroppedFile[] } | null;
   /** The request parsing or recognising files, while one runs (for Cancel). */
   datasetJob: number | null;
-  semantic: SemanticChoice;
+  semantic: SemanticOptions;
   /** Datasets kept in this browser from earlier visits. */
   stored: StoredDatasets | null;
   config: TrainConfig;
@@ -77,6 +77,8 @@ export interface AppState {
   backboneDownload: BackboneDownload | null;
   /** The short explanation of zero-shot learning is shown (a visitor who skipped it does not see it again). */
   explainerOpen: boolean;
+  /** The worker reading a backbone's weights or verifying it on release pictures, for its progress and Cancel. */
+  backboneJob: { kind: 'load' | 'verify'; progress: Progress | null } | null;
 }
 
 export interface BackboneDownload {
@@ -126,6 +128,7 @@ export class AppStore {
       backbone: null,
       backboneDownload: null,
       explainerOpen: true,
+      backboneJob: null,
       ...initial,
     };
   }

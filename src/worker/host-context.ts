@@ -10,6 +10,9 @@ import { describeDataset, type ZslDataset } from '../core/data/dataset.ts';
 import { CancelledError, isCancelled, ZslError } from '../core/errors.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 import type { BackboneDraft, BackboneModel, BackboneSpec } from '../core/backbones/backbone.ts';
+import { parseResNetSpecId, preprocessingVariants, describePreprocessing } from '../core/backbones/resnet-backbone.ts';
+import type { Verification } from '../core/backbones/verify-release.ts';
+import type { Progress } from '../core/progress.ts';
 import type { ExtractionStore } from './stores/extraction-store.ts';
 import type { PauseGate } from './pause-gate.ts';
 import type {
@@ -46,7 +49,12 @@ export interface HostEnv {
   loadPictureBackbone?: () => Promise<{ model: BackboneModel; spec: BackboneSpec }>;
   /** Backbones the user brought: read from dropped files, kept between visits. */
   backbones?: {
-    fromFiles(files: DroppedFile[], options?: { draft?: BackboneDraft; source?: string }): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string }>;
+    fromFiles(
+      files: DroppedFile[],
+      options?: { draft?: BackboneDraft; source?: string; signal?: AbortSignal; onProgress?: (progress: Progress) => void },
+    ): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string }>;
+    /** Keeps a backbone already in use with another spec (a ResNet's preprocessing changed). */
+    keep?(model: BackboneModel, spec: BackboneSpec, source?: string): Promise<void>;
     restore(): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string } | null>;
     forget(): Promise<void>;
   };
@@ -97,6 +105,10 @@ export function createHostContext(env: HostEnv) {
     staged: null as { token: number; files: SourceFile[] } | null,
     /** The backbone pictures are embedded with, loaded when first needed (null again after a lost device). */
     backbone: null as Promise<InUse> | null,
+    /** The file name of each row of the loaded release (AwA2-filenames.txt or res101.mat's image_files), to verify a backbone against it. */
+    releaseNames: null as { datasetId: string; names: string[] } | null,
+    /** The last verification: of which backbone (spec id, so its preprocessing) against which release. */
+    verification: null as { specId: string; network: string; result: Verification } | null,
   };
   const { models } = ctx;
 
@@ -122,14 +134,28 @@ export function createHostContext(env: HostEnv) {
     ctx.backbone = Promise.resolve(loaded);
     return backboneInfo(loaded);
   };
-  const backboneInfo = ({ spec, shipped, source }: InUse): BackboneInfo => ({
-    name: spec.name,
-    network: spec.featureSourceNetwork,
-    inputSize: spec.inputSize,
-    outputDim: spec.outputDim,
-    shipped,
-    ...(source ? { source } : {}),
-  });
+  const backboneInfo = ({ spec, shipped, source }: InUse): BackboneInfo => {
+    const resnet = parseResNetSpecId(spec);
+    const verified = ctx.verification?.specId === spec.id ? ctx.verification.result : null;
+    return {
+      name: spec.name,
+      network: spec.featureSourceNetwork,
+      inputSize: spec.inputSize,
+      outputDim: spec.outputDim,
+      shipped,
+      ...(source ? { source } : {}),
+      ...(resnet
+        ? {
+            resnet: {
+              layout: resnet.info.layout,
+              preprocessing: resnet.preprocessing,
+              variants: preprocessingVariants(resnet.info.layout).map((v) => ({ ...v, label: describePreprocessing(v) })),
+            },
+            verification: verified,
+          }
+        : {}),
+    };
+  };
 
   const ensureBackend = async (): Promise<BackendStatus> => ctx.backend ?? (await switchBackend('auto'));
 

@@ -7,6 +7,7 @@
  * Must not import DOM or React code.
  */
 import { selectBackend } from '../core/compute/backend.ts';
+import { nextBackend } from '../core/compute/backend-names.ts';
 import { CancelledError, toUserMessage } from '../core/errors.ts';
 import { backboneHandlers } from './handlers/backbone.ts';
 import { backendHandlers } from './handlers/backend.ts';
@@ -16,9 +17,21 @@ import { runHandlers } from './handlers/runs.ts';
 import { trainingHandlers } from './handlers/training.ts';
 import { cancelledByUser, createHostContext, type Handler, type Handlers, type HostEnv, type Job } from './host-context.ts';
 import { PauseGate } from './pause-gate.ts';
-import type { BackendName, ControlMessage, Request, RequestKind, StoredRun, ToWorker } from './protocol.ts';
+import type { ControlMessage, Request, RequestKind, RequestMap, StoredRun, ToWorker } from './protocol.ts';
 
 export type { DatasetStore, HostEnv } from './host-context.ts';
+
+/**
+ * Per request kind, the buffers of its result that cross to the page as
+ * transfers rather than copies (large arrays the worker does not keep). A kind
+ * not listed transfers nothing.
+ */
+const RESULT_TRANSFERS: { [K in RequestKind]?: (result: RequestMap[K]['result']) => ArrayBuffer[] } = {
+  'list-runs': ({ runs }) => lossBuffers(runs),
+  'delete-run': ({ runs }) => lossBuffers(runs),
+};
+
+const lossBuffers = (runs: StoredRun[]) => runs.map((run) => run.losses.buffer as ArrayBuffer);
 
 export function createWorkerHost(env: HostEnv) {
   const ctx = createHostContext(env);
@@ -38,7 +51,7 @@ export function createWorkerHost(env: HostEnv) {
       if (job.cancel.signal.aborted) throw new CancelledError();
       const handler = handlers[request.kind] as Handler<RequestKind>;
       const result = await handler(request as never, job);
-      const transfer = transferables(result);
+      const transfer = (RESULT_TRANSFERS[request.kind] as ((result: unknown) => ArrayBuffer[]) | undefined)?.(result) ?? [];
       env.post({ kind: 'result', id: request.id, result }, transfer);
     } catch (error) {
       const cancelled = cancelledByUser(error, job);
@@ -47,14 +60,6 @@ export function createWorkerHost(env: HostEnv) {
     } finally {
       jobs.delete(request.id);
     }
-  }
-
-  /** Large arrays cross as transferred buffers, not copies. */
-  function transferables(result: unknown): Transferable[] {
-    if (!result || typeof result !== 'object') return [];
-    if ('topK' in result) return [(result as { topK: Int32Array }).topK.buffer as ArrayBuffer];
-    if ('runs' in result) return (result as { runs: StoredRun[] }).runs.map((r) => r.losses.buffer as ArrayBuffer);
-    return [];
   }
 
   function control(message: ControlMessage): void {
@@ -91,10 +96,8 @@ export function createWorkerHost(env: HostEnv) {
         // Lets the caller unregister the dead backend, so choosing it again asks for a new device.
         forgetBackend?.();
         ctx.backend = null;
-        const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-        const next = order[Math.min(order.length - 1, order.indexOf(lost) + 1)]!;
         try {
-          const status = await selectBackend(next, env.probes);
+          const status = await selectBackend(nextBackend(lost), env.probes);
           ctx.backend = { ...status, notes: [`The ${lost === 'webgpu' ? 'WebGPU' : lost} device was lost (${reason.replace(/[.!?]+$/, '')}); switched to ${status.name}. Train, resume or restore a model again.`, ...status.notes] };
           env.post({ kind: 'backend', status: ctx.backend });
         } catch (error) {

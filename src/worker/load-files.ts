@@ -11,7 +11,8 @@ import { fileLabel } from '../core/io/layout.ts';
 import { fromBlob, type SourceFile } from '../core/io/source-file.ts';
 import type { Progress } from '../core/progress.ts';
 import { browserFeatureParser, rememberBlob } from './parallel-features.ts';
-import type { DroppedFile, SemanticChoice, StagedFiles } from './protocol.ts';
+import type { SemanticOptions } from '../core/io/read-semantics.ts';
+import type { DroppedFile, StagedFiles } from './protocol.ts';
 
 /** Beyond these a drop is refused up front, with a sentence (the real AwA2 feature file is 0.73 GB). */
 export const LIMITS = { fileBytes: 4e9, files: 20_000 };
@@ -55,11 +56,11 @@ export async function stageFiles(files: DroppedFile[], token: number, signal: Ab
 
 export async function loadFiles(
   files: SourceFile[],
-  semantic: SemanticChoice,
+  semantic: SemanticOptions,
   signal: AbortSignal,
   onProgress: (progress: Progress) => void,
   now: () => number = () => performance.now(),
-): Promise<{ dataset: ZslDataset; semantic: string }> {
+): Promise<{ dataset: ZslDataset; semantic: string; imageFiles?: string[] }> {
   const started = now();
   const result = await buildDataset(files, {
     semantic,
@@ -77,5 +78,5 @@ export async function loadFiles(
       });
     },
   });
-  return { dataset: result.dataset, semantic: result.semantic.description };
+  return { dataset: result.dataset, semantic: result.semantic.description, ...(result.imageFiles ? { imageFiles: result.imageFiles } : {}) };
 }

@@ -10,11 +10,14 @@ import type { Classification } from '../core/inference/classify.ts';
 import type { MapPoint } from '../core/inference/embedding-map.ts';
 import type { BackboneDraft } from '../core/backbones/backbone.ts';
 import type { AttributeAnalogy } from '../core/data/attribute-analogy.ts';
+import type { ResNetPreprocessing } from '../core/backbones/resnet-backbone.ts';
+import type { Verification } from '../core/backbones/verify-release.ts';
 
 export type { MapPoint };
 import type { MethodName, TrainConfig } from '../core/methods/catalog.ts';
 import type { EpochReport, EpochTestPoint, RunSummary } from '../core/training/train-and-evaluate.ts';
 import type { Progress } from '../core/progress.ts';
+import type { SemanticOptions } from '../core/io/read-semantics.ts';
 import type { StepPoint } from '../core/training/train-loop.ts';
 
 export type { BackendChoice, BackendName };
@@ -42,11 +45,6 @@ export interface StagedFiles {
   resume?: { done: number; total: number; backbone: string } | null;
 }
 
-export interface SemanticChoice {
-  source: 'continuous' | 'binary';
-  normalise: 'zscore' | 'l2' | 'none';
-  missing: 'keep' | 'zero' | 'column-mean';
-}
 
 export type LoadedDataset = DatasetSummary & {
   semantic: string | null;
@@ -92,6 +90,16 @@ export interface BackboneInfo {
   shipped: boolean;
   /** The model.json URL it was downloaded from (absent for the shipped one and for dropped files). */
   source?: string;
+  /** A ResNet read from weights: its preprocessing now, and every variant it can run with. */
+  resnet?: { layout: 'keras' | 'torchvision'; preprocessing: ResNetPreprocessing; variants: Array<ResNetPreprocessing & { label: string }> };
+  /** How well it reproduces the loaded release, once measured on release pictures (null: not verified). */
+  verification?: Verification | null;
+}
+
+/** Beside a photo's answer: whether the backbone's features are the model's feature space. */
+export interface SpaceNote {
+  status: 'same' | 'differs' | 'not-verified';
+  text: string;
 }
 
 /** An image of the loaded dataset classified, with its true class and where that class ranked. */
@@ -128,16 +136,12 @@ export interface RequestMap {
   'init': { payload: { backend: BackendChoice }; result: BackendStatus };
   'load-demo': { payload: { seed: number }; result: LoadedDataset };
   'describe-files': { payload: { files: DroppedFile[] }; result: StagedFiles };
-  'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticChoice }; result: LoadedDataset };
+  'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticOptions }; result: LoadedDataset };
   'set-custom-split': { payload: { unseenClasses: number[] }; result: LoadedDataset };
   'list-stored': { payload: object; result: StoredDatasets };
   'load-stored': { payload: { datasetId: string }; result: LoadedDataset };
   'delete-stored': { payload: { datasetId: string }; result: StoredDatasets };
   'train': { payload: { config: TrainConfig; resume?: boolean }; result: RunSummary & { runId: string | null; notes: string[]; model: ModelInfo | null } };
-  'classify-features': {
-    payload: { features: Float32Array; featureDim: number; k: number; scope: 'unseen' | 'all' };
-    result: { topK: Int32Array; k: number; classNames: string[] };
-  };
   'checkpoint-info': { payload: object; result: InterruptedRun | null };
   'discard-checkpoint': { payload: object; result: null };
   /** Drops the features kept from an interrupted image-folder extraction (the next load starts over). */
@@ -156,14 +160,17 @@ export interface RequestMap {
   /** `draft`: the preprocessing to use when no backbone.json came with the files; `source`: the URL they came from. */
   'load-backbone-files': { payload: { files: DroppedFile[]; draft?: BackboneDraft; source?: string }; result: BackboneInfo };
   'reset-backbone': { payload: object; result: BackboneInfo };
+  /** A ResNet backbone with another preprocessing variant (the one verification found best, or the user's choice). */
+  'set-backbone-preprocessing': { payload: { preprocessing: ResNetPreprocessing }; result: BackboneInfo };
+  /** Some of the loaded release's own pictures: how well the backbone reproduces its rows. */
+  'verify-backbone': { payload: { files: DroppedFile[] }; result: BackboneInfo };
   'load-picture-demo': { payload: { seed: number; imagesPerClass: number }; result: LoadedDataset };
   'classify-pixels': {
     payload: { pixels: Uint8ClampedArray; width: number; height: number; scope: 'unseen' | 'all'; k: number };
-    result: Classification;
+    result: Classification & { space?: SpaceNote };
   };
-  'classify-image-file': { payload: { file: File; scope: 'unseen' | 'all'; k: number }; result: Classification };
+  'classify-image-file': { payload: { file: File; scope: 'unseen' | 'all'; k: number }; result: Classification & { space?: SpaceNote } };
   'embedding-map': { payload: { maxImages: number }; result: { points: MapPoint[]; method: string } };
-  'tensor-count': { payload: object; result: { numTensors: number; numBytes: number } };
 }
 
 export type RequestKind = keyof RequestMap;

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createDatasetCache, storageEstimate } from './stores/dataset-cache.ts';
 import { loadBackbone, parseBackboneSpec } from '../core/backbones/backbone.ts';
+import { modelArtifacts } from '../core/backbones/resnet-backbone.ts';
 import { backboneFromFiles, forgetBackbone, keepBackbone, restoreBackbone } from './stores/backbone-store.ts';
 import { createWorkerHost } from './host.ts';
 import { createRunStore } from './stores/run-store.ts';
@@ -68,18 +69,23 @@ const host = createWorkerHost({
     return { spec, model: await loadBackbone(spec, { url: new URL('model.json', base).href }) };
   },
   backbones: {
-    async fromFiles(files, { draft, source } = {}) {
-      const { backbone, artifacts } = await backboneFromFiles(files, draft);
+    async fromFiles(files, { draft, source, signal, onProgress } = {}) {
+      const { backbone, artifacts } = await backboneFromFiles(files, draft, { signal, onProgress });
       // Kept for the next visit; failing to keep it does not stop its use now.
+      onProgress?.({ phase: 'Keeping it in this browser for offline use', fraction: 0.85, etaSeconds: null });
       await keepBackbone(artifacts, backbone.spec, source).catch((error: unknown) => console.warn('backbone not kept', error));
       return source ? { ...backbone, source } : backbone;
+    },
+    async keep(model, spec, source) {
+      if (!(model instanceof tf.LayersModel)) return;
+      await keepBackbone(await modelArtifacts(model), spec, source);
     },
     restore: restoreBackbone,
     forget: forgetBackbone,
   },
   decodeImage: async (file) => {
     // EXIF orientation is applied by createImageBitmap; huge pictures are scaled down first.
-    const probe = await createImageBitmap(file);
+    const probe = await createImageBitmap(file, { imageOrientation: 'from-image' });
     const scale = Math.min(1, 1024 / Math.max(probe.width, probe.height));
     const width = Math.max(1, Math.round(probe.width * scale));
     const height = Math.max(1, Math.round(probe.height * scale));

@@ -101,12 +101,10 @@ describe('(a) calibrated stacking raises GZSL H', () => {
   });
 });
 
-// Issue 4. Until the CVAE's decoder was trained on noisy attributes (GenerativeConfig.attributeNoise)
-// it memorised the 40 seen classes and placed the unseen ones badly: ZSL top-1 29.3 and H 32.6
-// here (32.9 calibrated) against 41.4 for calibrated SJE; 44.9 / 66.6 calibrated against 69.8 at
-// the size of `scripts/bench-methods.ts --size small`. With the noise and the catalogue's 300
-// synthetic features per unseen class it leads (ZSL 47.3, H 48.2 here); BENCHMARKS.md has the
-// larger run.
+// What lets the CVAE lead is its decoder trained on noisy attributes (CvaeConfig.attributeNoise):
+// without the noise it memorises the 40 seen classes and places the unseen ones badly, below
+// calibrated SJE on this data; with it and the catalogue's 300 synthetic features per unseen
+// class it leads. BENCHMARKS.md has the larger run (`scripts/bench-methods.ts`).
 describe('(b) the generative method leads GZSL', () => {
   (generative.length === 0 ? test.skip : test)(
     `generative H beats every embedding method's H${generative.length === 0 ? " — SKIPPED: no generative method (e.g. 'cvae') in METHOD_NAMES yet" : ''}`,

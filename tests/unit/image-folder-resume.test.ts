@@ -13,9 +13,9 @@ import type { Progress } from '../../src/core/progress.ts';
 import { contiguous, type ExtractionStore } from '../../src/worker/stores/extraction-store.ts';
 import { fakeExtractionStore as fakeStore } from './helpers/fake-extraction-store.ts';
 import { extractImageFolder, extractionKey } from '../../src/core/io/image-folder-features.ts';
-import type { SemanticChoice } from '../../src/worker/protocol.ts';
+import type { SemanticOptions } from '../../src/core/io/read-semantics.ts';
 
-const semantic: SemanticChoice = { source: 'continuous', normalise: 'none', missing: 'keep' };
+const semantic: SemanticOptions = { source: 'continuous', normalise: 'none', missing: 'keep' };
 const spec: BackboneSpec = { id: 'tiny', name: 'Tiny', inputSize: 8, resize: 'stretch', scaling: { kind: 'unit' }, outputDim: 3, featureSourceNetwork: 'tiny v1' };
 
 function folder(perClass = 8, touched: Record<string, number> = {}): ImageFolder {

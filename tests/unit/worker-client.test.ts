@@ -6,14 +6,16 @@ import type { ToWorker, WorkerEvent } from '../../src/worker/protocol.ts';
 class FakeWorker implements WorkerLike {
   static all: FakeWorker[] = [];
   sent: ToWorker[] = [];
+  transfers: Transferable[][] = [];
   terminated = false;
   onmessage: ((event: MessageEvent<WorkerEvent>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   constructor() {
     FakeWorker.all.push(this);
   }
-  postMessage(message: ToWorker): void {
+  postMessage(message: ToWorker, transfer: Transferable[]): void {
     this.sent.push(message);
+    this.transfers.push(transfer);
   }
   terminate(): void {
     this.terminated = true;
@@ -33,6 +35,14 @@ function setup() {
 }
 
 describe('WorkerClient', () => {
+  test("hands a drawing's pixels over as a transfer, and copies what other requests carry", () => {
+    const { client, worker } = setup();
+    const pixels = new Uint8ClampedArray(16);
+    void client.request('classify-pixels', { pixels, width: 2, height: 2, scope: 'all', k: 1 });
+    void client.request('set-custom-split', { unseenClasses: [1, 2] });
+    expect(worker().transfers.slice(-2)).toEqual([[pixels.buffer], []]);
+  });
+
   test('routes events and results to the request with the same id', async () => {
     const { client, worker } = setup();
     const seen: WorkerEvent[] = [];

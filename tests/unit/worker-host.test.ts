@@ -74,11 +74,27 @@ describe('worker host', () => {
     const run = (result as Extract<WorkerEvent, { kind: 'result' }>).result as { evaluation: { zslTop1: number } };
     expect(run.evaluation.zslTop1).toBeGreaterThan(1 / 8);
 
-    const features = new Float32Array(128 * 2).fill(0.5);
-    const classify = await h.done(h.request({ kind: 'classify-features', features, featureDim: 128, k: 3, scope: 'unseen' }));
-    expect(classify).toMatchObject({ kind: 'result', result: { k: 3 } });
-    const topK = (classify as { result: { topK: Int32Array } }).result.topK;
-    expect(topK).toHaveLength(6);
+    const classify = await h.done(h.request({ kind: 'classify-image', imageIndex: 0, k: 3, scope: 'unseen' }));
+    expect(classify).toMatchObject({ kind: 'result', result: { imageIndex: 0, trueClass: expect.any(String) } });
+    const top = (classify as Extract<WorkerEvent, { kind: 'result' }>).result as { top: Array<{ seen: boolean }> };
+    expect(top.top).toHaveLength(3);
+    expect(top.top.every((c) => !c.seen)).toBe(true); // scope 'unseen': unseen candidates only
+    // The host leaves the trained model's tensors, not per-step garbage.
+    expect(tf.memory().numTensors).toBeLessThan(50);
+  });
+
+  test('the loss curves of stored runs cross as transferred buffers', async () => {
+    const losses = new Float32Array([3, 2, 1]);
+    const runs = { list: async () => [{ id: 'r', savedAt: 1, datasetId: 'demo-5', summary: {}, losses, epochs: [], hasModel: false }] };
+    const transfers: Transferable[][] = [];
+    const host = createWorkerHost({
+      post: (_event, transfer = []) => void transfers.push(transfer),
+      probes: { cpu: async () => null },
+      runs: runs as never,
+    });
+    host.handle({ kind: 'list-runs', id: 1 });
+    await host.idle();
+    expect(transfers.at(-1)).toEqual([losses.buffer]);
   });
 
   test('a stopped run keeps its model; a cancelled run reports cancellation', async () => {
@@ -122,7 +138,7 @@ describe('worker host', () => {
     expect(badSplit).toMatchObject({ kind: 'error', message: expect.stringMatching(/no split "ps"; it has: demo/) });
     const badConfig = await h.done(h.request({ kind: 'train', config: withEpochs(fast, -1) }));
     expect(badConfig).toMatchObject({ kind: 'error', message: expect.stringMatching(/epochs.*expected a whole number/) });
-    const noModel = await h.done(h.request({ kind: 'classify-features', features: new Float32Array(128), featureDim: 128, k: 1, scope: 'all' }));
+    const noModel = await h.done(h.request({ kind: 'classify-image', imageIndex: 0, k: 1, scope: 'all' }));
     expect(noModel).toMatchObject({ kind: 'error', message: expect.stringMatching(/No model is trained yet/) });
   });
 });
@@ -151,6 +167,6 @@ test('a lost GPU device moves to the next backend, drops the model and says so',
   const status = h.events.filter((e) => e.kind === 'backend').at(-1) as Extract<WorkerEvent, { kind: 'backend' }>;
   expect(status.status.name).toBe('cpu');
   expect(status.status.notes[0]).toMatch(/device was lost \(GPU reset by the driver\); switched to cpu/);
-  const classify = await h.done(h.request({ kind: 'classify-features', features: new Float32Array(128), featureDim: 128, k: 1, scope: 'all' }));
+  const classify = await h.done(h.request({ kind: 'classify-image', imageIndex: 0, k: 1, scope: 'all' }));
   expect(classify).toMatchObject({ kind: 'error', message: expect.stringMatching(/No model is trained yet/) });
 });

@@ -7,8 +7,6 @@ import * as tf from '@tensorflow/tfjs';
 import { speedUpWasmMatMul } from './wasm-matmul.ts';
 import { BACKEND_LABELS, BACKEND_ORDER, type BackendChoice, type BackendName, type SelectedBackend } from './backend-names.ts';
 
-export type { BackendChoice, BackendName, SelectedBackend };
-
 /**
  * What a probe found: null when the backend can be tried, a reason when it
  * cannot, or `slow` when it works but on a CPU emulation of a GPU (SwiftShader,

@@ -4,7 +4,8 @@
  * Pure TypeScript: no DOM, no tfjs.
  */
 
-export type SemanticNormalisation = 'zscore' | 'l2' | 'none';
+export const NORMALISATIONS = ['zscore', 'l2', 'none'] as const;
+export type SemanticNormalisation = (typeof NORMALISATIONS)[number];
 
 /** z-score each attribute (column) over the classes, as the seed notebook does. Constant columns become 0. */
 export function zscoreColumns(matrix: Float32Array, rows: number, cols: number): Float32Array {

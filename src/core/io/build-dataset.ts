@@ -12,7 +12,7 @@ import { assertDisjoint, splitFromLocations, TRAIN_LOC_REFUSAL } from './build-s
 import { parseFeatureBytes, parseFeatureStream, type FeatureMatrix, type FeatureParseOptions } from './features/feature-parser.ts';
 import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName } from './layout.ts';
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
-import { matIndices, matToFloat32 } from './mat5-values.ts';
+import { matIndices, matStrings, matToFloat32 } from './mat5-values.ts';
 import { DEFAULT_SEMANTIC, readClassSide, type ClassSide, type SemanticOptions, type SemanticRecord } from './read-semantics.ts';
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
@@ -258,7 +258,13 @@ async function readImages(layout: LayoutDescription, side: ClassSide, signal: Ab
   if (labels.length !== features.rows) {
     throw new ZslError(`has ${labels.length} labels but features has ${features.rows} columns; expected one label per image.`, { file: file.name, variable: 'labels' });
   }
-  return { features: features.values, featureDim: features.cols, labels, network: 'ResNet101 (xlsa17 res101.mat)' };
+  // image_files names each feature column's picture (".../JPEGImages/antelope/antelope_10001.jpg"); kept by base name.
+  const files = mat.variables.get('image_files');
+  const imageFiles = files ? matStrings(files, file.name).map((p) => p.slice(p.replace(/\\/g, '/').lastIndexOf('/') + 1)) : undefined;
+  if (imageFiles && imageFiles.length !== labels.length) {
+    throw new ZslError(`has ${imageFiles.length} image_files but ${labels.length} labels; expected one name per image.`, { file: file.name, variable: 'image_files' });
+  }
+  return { features: features.values, featureDim: features.cols, labels, network: 'ResNet101 (xlsa17 res101.mat)', ...(imageFiles ? { imageFiles } : {}) };
 }
 
 async function buildSplits(layout: LayoutDescription, side: ClassSide, labels: Int32Array, holdout?: number, signal?: AbortSignal): Promise<Split[]> {

@@ -8,7 +8,8 @@
 import { ZslError } from '../errors.ts';
 import { FeatureParseError, parseFeatureBytes } from './features/feature-parser.ts';
 
-export type MissingFill = 'keep' | 'zero' | 'column-mean';
+export const MISSING_FILLS = ['keep', 'zero', 'column-mean'] as const;
+export type MissingFill = (typeof MISSING_FILLS)[number];
 export type MatrixKind = 'binary' | 'continuous';
 
 /** The marker for a missing strength in the continuous matrix. */

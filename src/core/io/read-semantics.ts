@@ -6,19 +6,30 @@
  * Pure TypeScript: no DOM, no Node modules.
  */
 import { ZslError } from '../errors.ts';
-import { normaliseAttributes, type SemanticNormalisation } from '../data/semantic.ts';
+import { normaliseAttributes, NORMALISATIONS, type SemanticNormalisation } from '../data/semantic.ts';
 import type { LayoutDescription } from './layout.ts';
 import { readMat5, getVariable, type MatFile } from './mat5.ts';
 import { matStrings, matToFloat32 } from './mat5-values.ts';
-import { countMissing, fillMissing, parsePredicateMatrix, type MissingFill } from './predicate-matrix.ts';
+import { countMissing, fillMissing, MISSING_FILLS, parsePredicateMatrix, type MissingFill } from './predicate-matrix.ts';
 import { readAll } from './source-file.ts';
 import { parseIndexedNames } from './text-lists.ts';
 
+/**
+ * How the class attributes are read: the one type for it (the page's form, the
+ * kept settings, the worker's requests, the CLI and the parsers all use it), and
+ * every value each part may take.
+ */
 export interface SemanticOptions {
   source: 'continuous' | 'binary';
   normalise: SemanticNormalisation;
   missing: MissingFill;
 }
+
+export const SEMANTIC_CHOICES: { readonly [K in keyof SemanticOptions]: ReadonlyArray<SemanticOptions[K]> } = {
+  source: ['continuous', 'binary'],
+  normalise: NORMALISATIONS,
+  missing: MISSING_FILLS,
+};
 
 /** The seed notebook's choice: continuous strengths, z-scored columns, -1 left in. */
 export const DEFAULT_SEMANTIC: SemanticOptions = { source: 'continuous', normalise: 'zscore', missing: 'keep' };

@@ -73,7 +73,7 @@ export class Cvae {
    * The CVAE loss of a batch of scaled features; `noiseSeed` seeds the
    * reparameterisation. `attributeNoise` (an absolute standard deviation, with
    * its own seed) perturbs the attributes the decoder is conditioned on: see
-   * GenerativeConfig.attributeNoise for why.
+   * CvaeConfig.attributeNoise for why.
    */
   loss(x: tf.Tensor2D, a: tf.Tensor2D, beta: number, noiseSeed: number, attributeNoise?: { std: number; seed: number }): CvaeLoss {
     return tf.tidy(() => {

@@ -1,6 +1,6 @@
 /**
  * Generative GZSL on fixed features: a conditional VAE learns to generate image
- * features of a class from its attributes (cvae.ts); for a candidate set, real
+ * features of a class from its attributes (cvae-generator.ts); for a candidate set, real
  * seen features plus synthetic features of the other candidates train a softmax
  * classifier (softmax-classifier.ts), the recipe behind f-CLSWGAN, CADA-VAE and
  * TF-VAEGAN, which lead GZSL because the classifier sees "unseen" data too.
@@ -45,7 +45,7 @@ import { BatchOrder, meanLoss } from './minibatches.ts';
 import { asPrototypes, trainSoftmax } from './softmax-classifier.ts';
 import type { PrepareOptions, ZslModel } from './types.ts';
 
-export interface GenerativeConfig {
+export interface CvaeConfig {
   /** CVAE training. */
   epochs: number;
   batchSize: number;
@@ -89,7 +89,7 @@ export interface GenerativeConfig {
   attributeNoise: number;
 }
 
-export const GENERATIVE_DEFAULTS: GenerativeConfig = {
+export const CVAE_DEFAULTS: CvaeConfig = {
   epochs: 30,
   batchSize: 64,
   learningRate: 1e-3,
@@ -122,7 +122,7 @@ interface RealFeatures {
 const CACHE_SIZE = 4;
 const rowKey = (values: Float32Array, row: number, width: number) => values.subarray(row * width, (row + 1) * width).join(',');
 
-export class GenerativeModel implements ZslModel {
+export class CvaeModel implements ZslModel {
   readonly method = 'generative';
   readonly metric = 'dot' as const;
   /** Bumped by the trainer after every update, so cached prototypes of older weights are not reused. */
@@ -136,7 +136,7 @@ export class GenerativeModel implements ZslModel {
     readonly scale: tf.Tensor1D,
     seenAttributes: Float32Array,
     private readonly real: RealFeatures,
-    private readonly config: GenerativeConfig,
+    private readonly config: CvaeConfig,
   ) {
     const a = cvae.shape.numAttributes;
     this.seenByRow = new Map(real.rowsByClass.map((_, c) => [rowKey(seenAttributes, c, a), c] as const));
@@ -244,14 +244,14 @@ export class GenerativeModel implements ZslModel {
   }
 }
 
-export function createGenerativeTrainer(view: TrainingView, config: GenerativeConfig): Trainer & { readonly model: GenerativeModel } {
+export function createCvaeTrainer(view: TrainingView, config: CvaeConfig): Trainer & { readonly model: CvaeModel } {
   checkConfig(view, config);
   const rng = createRng(config.seed);
   const { featureDim: d, numAttributes: a } = view;
   const scaleValues = featureScale(view.train.features, d);
   const scale = tf.tensor1d(scaleValues);
   const cvae = new Cvae({ featureDim: d, numAttributes: a, latentDim: config.latentDim, hiddenUnits: config.hiddenUnits, reconstruction: config.reconstruction }, rng);
-  const model = new GenerativeModel(cvae, scale, view.seenAttributes, { features: view.train.features, rowsByClass: subsampleByClass(view, config.maxRealPerClass, rng) }, config);
+  const model = new CvaeModel(cvae, scale, view.seenAttributes, { features: view.train.features, rowsByClass: subsampleByClass(view, config.maxRealPerClass, rng) }, config);
   const optimizer = new AdamW(cvae.variables, { learningRate: config.learningRate, weightDecay: config.weightDecay });
   // Training data goes to the device once (already scaled); batches are gathered there.
   const features = tf.tidy(() => tf.div(tf.tensor2d(view.train.features, [view.train.size, d]), scale) as tf.Tensor2D);
@@ -290,9 +290,9 @@ export function createGenerativeTrainer(view: TrainingView, config: GenerativeCo
   };
 }
 
-function checkConfig(view: TrainingView, config: GenerativeConfig): void {
+function checkConfig(view: TrainingView, config: CvaeConfig): void {
   if (view.train.size === 0) throw new ZslError('there are no training images to train the feature generator on.');
-  const positive: Array<keyof GenerativeConfig> = ['batchSize', 'learningRate', 'latentDim', 'hiddenUnits', 'syntheticPerClass', 'maxRealPerClass', 'classifierEpochs', 'classifierBatchSize', 'classifierLearningRate'];
+  const positive: Array<keyof CvaeConfig> = ['batchSize', 'learningRate', 'latentDim', 'hiddenUnits', 'syntheticPerClass', 'maxRealPerClass', 'classifierEpochs', 'classifierBatchSize', 'classifierLearningRate'];
   for (const key of positive) {
     if (!(Number(config[key]) > 0)) throw new ZslError(`the generative method expects a positive ${key}, got ${config[key]}.`, { variable: key });
   }

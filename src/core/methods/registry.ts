@@ -9,7 +9,7 @@ import type { TrainingView } from '../data/training-view.ts';
 import { createBilinearTrainer } from './bilinear.ts';
 import type { MethodName, ParamValue } from './catalog.ts';
 import { fitEszsl, type ClosedFormHooks } from './eszsl.ts';
-import { createGenerativeTrainer, GENERATIVE_DEFAULTS } from './cvae-method.ts';
+import { createCvaeTrainer, CVAE_DEFAULTS } from './cvae-method.ts';
 import { fitSae } from './sae.ts';
 import { createSemanticMlpTrainer } from './semantic-mlp.ts';
 import type { ZslModel } from './types.ts';
@@ -68,8 +68,8 @@ export const RUNNERS: Record<MethodName, MethodRunner> = {
   cvae: {
     family: 'trained',
     createTrainer: (view, p, seed) =>
-      createGenerativeTrainer(view, {
-        ...GENERATIVE_DEFAULTS,
+      createCvaeTrainer(view, {
+        ...CVAE_DEFAULTS,
         epochs: num(p, 'epochs'),
         batchSize: num(p, 'batchSize'),
         learningRate: num(p, 'learningRate'),

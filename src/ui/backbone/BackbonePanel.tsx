@@ -1,6 +1,7 @@
 /** The image backbone pictures are embedded with: the shipped picture-world one, or one the user brings as files or from a URL. */
 import { useRef } from 'react';
 import { BackboneUrlForm } from './BackboneUrlForm.tsx';
+import { BackboneJob, ResNetBackbone } from './ResNetBackbone.tsx';
 import { useAppState, useController } from '../context.ts';
 import { FileInput } from '../shared/FileInput.tsx';
 import { bytes } from '../shared/format.ts';
@@ -10,7 +11,7 @@ import type { BackboneDownload } from '../store.ts';
 export function BackbonePanel() {
   const backbone = useAppState((s) => s.backbone);
   const download = useAppState((s) => s.backboneDownload);
-  const busy = useAppState((s) => s.status !== 'idle' || s.datasetJob !== null || s.backboneDownload !== null);
+  const busy = useAppState((s) => s.status !== 'idle' || s.datasetJob !== null || s.backboneDownload !== null || s.backboneJob !== null);
   const controller = useController();
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -33,8 +34,8 @@ export function BackbonePanel() {
             'loaded when first needed'
           )}
         </span>
-        <button type="button" disabled={busy} onClick={() => input.current?.click()} title="model.json, its weight files and a backbone.json declaring its preprocessing">
-          Use other backbone files…
+        <button type="button" disabled={busy} onClick={() => input.current?.click()} title="ResNet weights (Keras .h5 or torchvision .safetensors), or a tfjs model.json with its weight files and a backbone.json declaring its preprocessing">
+          Use other backbone files (ResNet .h5 or .safetensors, or tfjs)…
         </button>
         {backbone && !backbone.shipped && (
           <button type="button" disabled={busy} onClick={() => void controller.resetBackbone()}>
@@ -43,6 +44,8 @@ export function BackbonePanel() {
         )}
         <FileInput ref={input} multiple hidden data-testid="backbone-input" onFiles={(files) => void controller.loadBackboneFiles(files)} />
       </div>
+      <BackboneJob />
+      <ResNetBackbone />
       <BackboneUrlForm />
       {download && <DownloadProgress download={download} onCancel={() => controller.cancelBackboneDownload()} />}
     </>

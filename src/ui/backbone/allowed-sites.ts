@@ -81,17 +81,25 @@ export function takePendingLoad(): PendingLoad | null {
 }
 
 const refused = new Set<string>();
-if (typeof document !== 'undefined') {
-  document.addEventListener('securitypolicyviolation', (event) => {
+
+/**
+ * Starts noting the sites the page's policy blocks, for refusedByPolicy; the page
+ * calls it once as it boots (main.tsx), before any backbone download. Returns
+ * the function that stops it.
+ */
+export function watchPolicyViolations(target: Pick<Document, 'addEventListener' | 'removeEventListener'> = document): () => void {
+  const onViolation = (event: SecurityPolicyViolationEvent) => {
     try {
       refused.add(new URL(event.blockedURI).origin);
     } catch {
       // 'inline', 'eval' and the like: not a site
     }
-  });
+  };
+  target.addEventListener('securitypolicyviolation', onViolation);
+  return () => target.removeEventListener('securitypolicyviolation', onViolation);
 }
 
-/** True when the page's policy blocked a request to this URL's origin since the page loaded. */
+/** True when the page's policy blocked a request to this URL's origin since the page started watching. */
 export function refusedByPolicy(url: string): boolean {
   return refused.has(new URL(url).origin);
 }

@@ -7,7 +7,8 @@
 import type { PresetId } from './backbone-presets.ts';
 import { isCancelled } from '../../core/errors.ts';
 import { originOfUrl } from '../../client/site-policy.ts';
-import type { DroppedFile } from '../../worker/protocol.ts';
+import type { ResNetPreprocessing } from '../../core/backbones/resnet-backbone.ts';
+import type { DroppedFile, RequestMap } from '../../worker/protocol.ts';
 import { allowedSites, allowSite, forgetSites, policyAdmits, policyNamesOtherSites, savePendingLoad } from './allowed-sites.ts';
 import { loadBackboneFromUrl } from './backbone-url.ts';
 import type { FlowContext } from '../flow-context.ts';
@@ -17,13 +18,50 @@ export type BackboneFlows = ReturnType<typeof backboneFlows>;
 export function backboneFlows({ client, store, guard, notify }: FlowContext) {
   /** Cancels the backbone download in progress. */
   let backboneAbort: AbortController | null = null;
+  /** Cancels the worker's backbone job in progress (reading weights, verifying). */
+  let jobAbort: AbortController | null = null;
+
+  const backboneJob = async <K extends 'load-backbone-files' | 'verify-backbone'>(
+    kind: 'load' | 'verify',
+    request: K,
+    payload: RequestMap[K]['payload'],
+    onResult: (result: RequestMap[K]['result']) => void,
+  ): Promise<void> => {
+    jobAbort?.abort();
+    const abort = new AbortController();
+    jobAbort = abort;
+    store.update({ backboneJob: { kind, progress: null } });
+    const { done } = client.start(request, payload, {
+      signal: abort.signal,
+      onEvent: (event) => {
+        if (event.kind === 'progress' && jobAbort === abort) store.update({ backboneJob: { kind, progress: event.progress } });
+      },
+    });
+    await guard(async () => onResult(await done));
+    if (jobAbort === abort) {
+      jobAbort = null;
+      store.update({ backboneJob: null });
+    }
+  };
 
   const flows = {
     async loadBackboneFiles(files: DroppedFile[]): Promise<void> {
-      await guard(async () => {
-        const backbone = await client.request('load-backbone-files', { files });
-        store.update({ backbone, notice: { tone: 'info', text: `Pictures are now embedded with ${backbone.name} (${backbone.network}); it is kept in this browser for offline use.` } });
-      });
+      await backboneJob('load', 'load-backbone-files', { files }, (backbone) =>
+        store.update({ backbone, notice: { tone: 'info', text: `Pictures are now embedded with ${backbone.name} (${backbone.network}); it is kept in this browser for offline use.` } }),
+      );
+    },
+
+    /** Some of the release's own pictures: the worker measures how well the backbone reproduces their rows. */
+    async verifyBackbone(files: DroppedFile[]): Promise<void> {
+      await backboneJob('verify', 'verify-backbone', { files }, (backbone) => store.update({ backbone }));
+    },
+
+    async setBackbonePreprocessing(preprocessing: ResNetPreprocessing): Promise<void> {
+      await guard(async () => store.update({ backbone: await client.request('set-backbone-preprocessing', { preprocessing }) }));
+    },
+
+    cancelBackboneJob(): void {
+      jobAbort?.abort();
     },
 
     /** Whether a backbone URL can be used, and whether its site is allowed yet (the page's own origin always is). */

@@ -7,10 +7,14 @@
 import { useEffect, useRef } from 'react';
 import type { Classification } from '../../core/inference/classify.ts';
 import type { ImageClassification } from '../../worker/protocol.ts';
+import type { PhotoResult } from './PhotoInput.tsx';
 import { BreakableName } from '../shared/BreakableName.tsx';
 
 export type ShownResult = Classification &
-  Partial<Pick<ImageClassification, 'trueClass' | 'trueClassId' | 'trueSeen' | 'trueRank' | 'imageIndex' | 'imageSet' | 'picture'>>;
+  Partial<Pick<ImageClassification, 'trueClass' | 'trueClassId' | 'trueSeen' | 'trueRank' | 'imageIndex' | 'imageSet' | 'picture'>> & {
+    /** For a photo: whether the backbone's feature space is the model's. */
+    space?: PhotoResult['space'];
+  };
 
 const ordinal = (n: number) => {
   const tens = n % 100;
@@ -44,6 +48,11 @@ export function ClassificationView({
               The model ranks it <strong>{ordinal(result.trueRank)}</strong> of {result.candidates}.
             </span>
           )}
+        </p>
+      )}
+      {result.space && (
+        <p className={`space-note space-${result.space.status}`} data-testid="space-note" data-status={result.space.status}>
+          {result.space.text}
         </p>
       )}
       {result.trueClass !== undefined && result.trueRank === null && (

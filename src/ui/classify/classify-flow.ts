@@ -20,7 +20,7 @@ export function classifyFlows({ client, store, attempt }: FlowContext) {
     },
 
     async classifyPixels(pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all') {
-      return attempt(() => client.request('classify-pixels', { pixels, width, height, scope, k: 5 }, { transfer: [pixels.buffer as ArrayBuffer] }));
+      return attempt(() => client.request('classify-pixels', { pixels, width, height, scope, k: 5 }));
     },
 
     async classifyImageFile(file: File, scope: 'unseen' | 'all') {

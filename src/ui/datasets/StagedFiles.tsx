@@ -1,5 +1,5 @@
 /** What a drop holds, shown before parsing: recognised files, what is missing, and the attribute options. */
-import type { SemanticChoice } from '../../worker/protocol.ts';
+import type { SemanticOptions } from '../../core/io/read-semantics.ts';
 import { useAppState, useController } from '../context.ts';
 
 const LAYOUT_NAMES: Record<string, string> = {
@@ -55,19 +55,19 @@ export function StagedFiles() {
         </ul>
       )}
       <div className="settings">
-        <Choice<SemanticChoice['source']>
+        <Choice<SemanticOptions['source']>
           label="Attributes"
           value={semantic.source}
           options={{ continuous: 'continuous', binary: 'binary' }}
           onChange={(source) => controller.setSemantic({ source })}
         />
-        <Choice<SemanticChoice['normalise']>
+        <Choice<SemanticOptions['normalise']>
           label="Normalise"
           value={semantic.normalise}
           options={{ zscore: 'z-score each attribute (seed)', l2: 'L2 per class (xlsa17 att)', none: 'none' }}
           onChange={(normalise) => controller.setSemantic({ normalise })}
         />
-        <Choice<SemanticChoice['missing']>
+        <Choice<SemanticOptions['missing']>
           label="Missing values (-1)"
           value={semantic.missing}
           options={{ keep: 'keep -1', zero: 'fill with 0', 'column-mean': 'fill with attribute mean' }}

@@ -5,7 +5,8 @@
  * Must not import React or the controller (it composes the flows).
  */
 import type { MethodName } from '../../core/methods/catalog.ts';
-import type { DroppedFile, LoadedDataset, RequestMap, SemanticChoice } from '../../worker/protocol.ts';
+import type { SemanticOptions } from '../../core/io/read-semantics.ts';
+import type { DroppedFile, LoadedDataset, RequestMap } from '../../worker/protocol.ts';
 import type { FlowContext } from '../flow-context.ts';
 
 export type DatasetFlows = ReturnType<typeof datasetFlows>;
@@ -106,7 +107,7 @@ export function datasetFlows({ client, store, guard }: FlowContext, { setMethod 
       if (id !== null) client.control(id, 'cancel');
     },
 
-    setSemantic(patch: Partial<SemanticChoice>): void {
+    setSemantic(patch: Partial<SemanticOptions>): void {
       store.update({ semantic: { ...store.getState().semantic, ...patch } });
     },
 

@@ -5,7 +5,7 @@
  * read and written here on the page, not in the worker, whose queue may be busy
  * with a training for minutes. No React.
  */
-import { DB_NAME, openCacheDb, type CacheDb } from '../../storage/app-database.ts';
+import { DB_NAME, openAppDatabase, type AppDatabase } from '../../storage/app-database.ts';
 import type { Settings } from './settings.ts';
 
 /** The one record of the store. */
@@ -18,9 +18,9 @@ export interface SettingsStore {
 }
 
 export function createSettingsStore(name = DB_NAME): SettingsStore {
-  let db: Promise<CacheDb> | null = null;
+  let db: Promise<AppDatabase> | null = null;
   const open = () =>
-    (db ??= openCacheDb(name, () => (db = null)).catch((error: unknown) => {
+    (db ??= openAppDatabase(name, () => (db = null)).catch((error: unknown) => {
       db = null;
       throw error;
     }));

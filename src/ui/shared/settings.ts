@@ -4,9 +4,9 @@
  * wins; without one, the settings of the last visit come back. Pure functions
  * (tested in Node): no DOM, no IndexedDB, no React.
  */
-import { BACKEND_ORDER, type BackendChoice } from '../../core/compute/backend-names.ts';
+import { isBackendChoice, type BackendChoice } from '../../core/compute/backend-names.ts';
 import { currentMethodName, defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
-import type { SemanticChoice } from '../../worker/protocol.ts';
+import { SEMANTIC_CHOICES, type SemanticOptions } from '../../core/io/read-semantics.ts';
 import type { AppState } from '../store.ts';
 import type { SharedSetup } from './url-state.ts';
 
@@ -16,7 +16,7 @@ export interface Settings {
   paramsByMethod: AppState['paramsByMethod'];
   backendChoice: BackendChoice;
   /** How the attributes of dropped datasets are read. */
-  semantic: SemanticChoice;
+  semantic: SemanticOptions;
   /** The dataset in use, named as a link names it ("demo-7", or a stored dataset's id). */
   dataset: string | null;
   /** Which classes the Classify panel ranks. */
@@ -37,11 +37,6 @@ export function settingsOf(state: AppState): Settings {
   };
 }
 
-const SEMANTIC: { [K in keyof SemanticChoice]: ReadonlyArray<SemanticChoice[K]> } = {
-  source: ['continuous', 'binary'],
-  normalise: ['zscore', 'l2', 'none'],
-  missing: ['keep', 'zero', 'column-mean'],
-};
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -84,11 +79,11 @@ export function readSettings(raw: unknown): Partial<Settings> {
     }
     out.paramsByMethod = kept;
   }
-  if (raw.backendChoice === 'auto' || BACKEND_ORDER.includes(raw.backendChoice as never)) out.backendChoice = raw.backendChoice as BackendChoice;
+  if (isBackendChoice(raw.backendChoice)) out.backendChoice = raw.backendChoice;
   if (isRecord(raw.semantic)) {
     const semantic = raw.semantic;
-    const ok = (Object.keys(SEMANTIC) as Array<keyof SemanticChoice>).every((key) => (SEMANTIC[key] as readonly unknown[]).includes(semantic[key]));
-    if (ok) out.semantic = semantic as unknown as SemanticChoice;
+    const ok = (Object.keys(SEMANTIC_CHOICES) as Array<keyof SemanticOptions>).every((key) => (SEMANTIC_CHOICES[key] as readonly unknown[]).includes(semantic[key]));
+    if (ok) out.semantic = semantic as unknown as SemanticOptions;
   }
   if (typeof raw.dataset === 'string' || raw.dataset === null) out.dataset = raw.dataset;
   if (raw.classifyScope === 'unseen' || raw.classifyScope === 'all') out.classifyScope = raw.classifyScope;

@@ -4,8 +4,7 @@
  * functions over URLSearchParams (tested in Node); unknown or invalid values
  * are dropped with a sentence, never thrown.
  */
-import type { BackendChoice } from '../../core/compute/backend-names.ts';
-import { BACKEND_ORDER } from '../../core/compute/backend-names.ts';
+import { isBackendChoice, type BackendChoice } from '../../core/compute/backend-names.ts';
 import { currentMethodName, defaultConfig, METHOD_INFO, validateTrainConfig, type MethodName, type TrainConfig } from '../../core/methods/catalog.ts';
 
 export interface SharedSetup {
@@ -40,7 +39,7 @@ export function decodeSetup(search: URLSearchParams): SharedSetup {
   const backendText = search.get('backend');
   let backend: BackendChoice | null = null;
   if (backendText) {
-    if (backendText === 'auto' || BACKEND_ORDER.includes(backendText as never)) backend = backendText as BackendChoice;
+    if (isBackendChoice(backendText)) backend = backendText;
     else problems.push(`The link asks for an unknown backend "${backendText}"; the automatic choice is used.`);
   }
   const dataset = search.get('dataset');

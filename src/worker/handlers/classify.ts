@@ -1,22 +1,23 @@
 /**
- * Request handlers that ask the current model about inputs: feature vectors,
- * an image of the loaded dataset, pixels or a picture file embedded by the
+ * Request handlers that ask the current model about inputs: an image of the
+ * loaded dataset, pixels or a picture file embedded by the
  * backbone, and the 2-D map of the model's embedding space.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
 import { findSplit, gatherRows, type Split, type ZslDataset } from '../../core/data/dataset.ts';
 import type { FrozenModelData } from '../../core/inference/frozen-model.ts';
 import { ZslError } from '../../core/errors.ts';
-import { rankClasses } from '../../core/inference/search.ts';
 import { datasetForMethod } from '../../core/training/train-and-evaluate.ts';
 import { classifyFeatures } from '../../core/inference/classify.ts';
 import { embedPicture, redrawPicture } from '../../core/demos/picture-dataset.ts';
 import { PICTURE_CLASSES } from '../../core/demos/picture-world.ts';
 import type { ImageClassification } from '../protocol.ts';
 import { embeddingMap } from '../../core/inference/embedding-map.ts';
+import { isResNetSpec } from '../../core/backbones/resnet-backbone.ts';
 import type { Handlers, HostContext } from '../host-context.ts';
+import type { SpaceNote } from '../protocol.ts';
 
-type ClassifyKind = 'classify-features' | 'classify-image' | 'classify-pixels' | 'classify-image-file' | 'embedding-map';
+type ClassifyKind = 'classify-image' | 'classify-pixels' | 'classify-image-file' | 'embedding-map';
 
 /** Which part of the model's split an image is in, said to the user beside the answer. */
 type ImageSet = 'test image of an unseen class' | 'test image of a seen class' | 'training image' | 'image';
@@ -54,18 +55,39 @@ function randomCandidateImage(data: ZslDataset, frozen: FrozenModelData, scope: 
 export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
   const { env, models, requireBackbone, requireDataset } = ctx;
 
-  /** Embeds pixels with the backbone and classifies them, refusing a model trained in another feature space. */
+  /**
+   * Embeds pixels with the backbone and classifies them. A model trained in the
+   * backbone's own space is asked at once; one trained on a ResNet release is asked
+   * through a ResNet read from weights, with a note saying whether that backbone
+   * was verified to reproduce the release. Any other pairing is refused, saying
+   * what to load first.
+   */
   const classifyPixels = async (pixels: Uint8ClampedArray, width: number, height: number, scope: 'unseen' | 'all', k: number) => {
     const { model, frozen } = models.require();
+    if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
     const { model: net, spec } = await requireBackbone();
-    if (!frozen || frozen.featureSource.network !== spec.featureSourceNetwork) {
+    const own = frozen.featureSource.network === spec.featureSourceNetwork;
+    const throughResNet = !own && isResNetSpec(spec) && frozen.featureSource.kind === 'release' && frozen.featureDim === spec.outputDim;
+    if (!own && !throughResNet) {
+      const release = frozen.featureSource.kind === 'release';
       throw new ZslError(
-        `This model was trained on features from ${frozen?.featureSource.network ?? 'another source'}, but pictures are embedded by the ${spec.name} backbone (${spec.featureSourceNetwork}). ` +
-          'Train a model on the picture demo to classify drawings; to classify photos with an AwA2 model you need a matching ResNet-101 backbone, or features re-extracted from images.',
+        `This model was trained on features from ${frozen.featureSource.network}, but pictures are embedded by the ${spec.name} backbone (${spec.featureSourceNetwork}). ` +
+          (release
+            ? `To classify a photo, load ${frozen.featureDim === 2048 ? 'ResNet-101' : `ResNet weights giving ${frozen.featureDim} features`} first (Keras .h5 or torchvision .safetensors, in the backbone row), or re-extract the dataset's features from its pictures with the backbone you have.`
+            : 'Train a model on pictures embedded by this backbone (the picture demo for drawings, or an image folder), or load the backbone the model was trained with.'),
       );
     }
     const features = await embedPicture(net, spec, pixels, width, height);
-    return classifyFeatures(model, frozen, features, scope, k);
+    const result = await classifyFeatures(model, frozen, features, scope, k);
+    if (own) return result;
+    const verified = ctx.verification?.specId === spec.id && ctx.verification.network === frozen.featureSource.network ? ctx.verification.result : null;
+    const space: SpaceNote = verified
+      ? { status: verified.same ? 'same' : 'differs', text: verified.text }
+      : {
+          status: 'not-verified',
+          text: `Not verified: ${spec.featureSourceNetwork} was not compared with ${frozen.featureSource.network}. Drop some of the release's own pictures on the backbone row to measure it.`,
+        };
+    return { ...result, space };
   };
 
   /** The picture demo's image, redrawn from its seed when the backbone that embedded it is still the one in use. */
@@ -79,29 +101,6 @@ export function classifyHandlers(ctx: HostContext): Handlers<ClassifyKind> {
   };
 
   return {
-    async 'classify-features'(request) {
-      const { model, frozen } = models.require();
-      if (!frozen) throw new ZslError('This model cannot classify outside its run (it could not be frozen).');
-      // The classes and their attributes exactly as the model was trained on them.
-      if (request.featureDim !== frozen.featureDim) {
-        throw new ZslError(`expected ${frozen.featureDim}-value feature vectors, got ${request.featureDim}.`);
-      }
-      const candidates = request.scope === 'unseen' ? frozen.unseenClasses : frozen.classNames.map((_, c) => c);
-      const seen = new Set(frozen.seenClasses);
-      const topK = await rankClasses(
-        model,
-        request.features,
-        request.featureDim,
-        candidates,
-        gatherRows(frozen.classAttributes, frozen.attributeNames.length, candidates),
-        {
-          k: request.k,
-          calibration:
-            request.scope === 'all' && frozen.gamma !== 0 ? { gamma: frozen.gamma, seenMask: candidates.map((c) => seen.has(c)) } : undefined,
-        },
-      );
-      return { topK, k: request.k, classNames: frozen.classNames };
-    },
     async 'classify-image'(request) {
       const data = requireDataset();
       const { model, frozen } = models.require();

@@ -108,7 +108,10 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
       const loaded = await loadFiles(files, request.semantic, job.cancel.signal, progress);
       const notes = await keep(loaded.dataset, loaded.semantic, request.id, job.cancel.signal);
       ctx.staged = null;
-      return setDataset(loaded.dataset, loaded.semantic, notes);
+      const summary = setDataset(loaded.dataset, loaded.semantic, notes);
+      // The names of its pictures, to verify a backbone against it (not kept between visits).
+      ctx.releaseNames = loaded.imageFiles ? { datasetId: loaded.dataset.id, names: loaded.imageFiles } : null;
+      return summary;
     },
     async 'list-stored'() {
       return listStored();

@@ -15,8 +15,16 @@ import {
   type BackboneModel,
   type BackboneSpec,
 } from '../../core/backbones/backbone.ts';
-import { ZslError } from '../../core/errors.ts';
+import { defaultPreprocessing, isWeightsFileName, loadResNet, modelArtifacts, resNetSpec } from '../../core/backbones/resnet-backbone.ts';
+import { throwIfAborted, ZslError } from '../../core/errors.ts';
+import type { Progress } from '../../core/progress.ts';
 import type { DroppedFile } from '../protocol.ts';
+
+/** How loading a backbone goes: bytes read, then the network built, then kept. Cancelling stops it between steps. */
+export interface BackboneLoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
 
 const KEY = 'indexeddb://zero-shot-studio-backbone';
 
@@ -28,7 +36,13 @@ export interface LoadedBackbone {
 }
 
 /** `draft` is the preprocessing to use when no backbone.json is among the files (its output size is measured). */
-export async function backboneFromFiles(files: DroppedFile[], draft?: BackboneDraft): Promise<{ backbone: LoadedBackbone; artifacts: tf.io.ModelArtifacts }> {
+export async function backboneFromFiles(
+  files: DroppedFile[],
+  draft?: BackboneDraft,
+  options: BackboneLoadOptions = {},
+): Promise<{ backbone: LoadedBackbone; artifacts: tf.io.ModelArtifacts }> {
+  const weightsFile = files.find((f) => isWeightsFileName(f.file.name));
+  if (weightsFile && !files.some((f) => f.file.name === 'model.json')) return resNetFromFile(weightsFile.file, options);
   const find = (name: string) => files.find((f) => f.file.name === name);
   const modelFile = find('model.json');
   const specFile = find('backbone.json');
@@ -54,6 +68,43 @@ export async function backboneFromFiles(files: DroppedFile[], draft?: BackboneDr
     return { backbone: { model: await loadBackbone(spec, source), spec }, artifacts };
   }
   return { backbone: await loadBackboneDraft(draft!, source), artifacts };
+}
+
+/** ResNet weights (.h5 or .safetensors, about 170 MB for ResNet-101): read with byte progress, built, with the layout's own preprocessing. */
+async function resNetFromFile(file: File, { signal, onProgress }: BackboneLoadOptions): Promise<{ backbone: LoadedBackbone; artifacts: tf.io.ModelArtifacts }> {
+  const buffer = await readWithProgress(file, signal, (done) =>
+    onProgress?.({ phase: `Reading ${file.name}`, fraction: (0.3 * done) / Math.max(1, file.size), etaSeconds: null, detail: `${(done / 1e6).toFixed(0)} of ${(file.size / 1e6).toFixed(0)} MB` }),
+  );
+  onProgress?.({ phase: 'Building the network', fraction: 0.3, etaSeconds: null });
+  const { model, info } = await loadResNet(buffer, file.name, { signal, onProgress: (f) => onProgress?.({ phase: 'Building the network', fraction: 0.3 + 0.5 * f, etaSeconds: null }) });
+  const spec = resNetSpec(info, defaultPreprocessing(info.layout));
+  return { backbone: { model, spec }, artifacts: await modelArtifacts(model) };
+}
+
+/** A file's bytes, read as a stream so the reading shows its progress and a cancel stops it. */
+async function readWithProgress(file: File, signal: AbortSignal | undefined, onBytes: (done: number) => void): Promise<ArrayBuffer> {
+  const out = new Uint8Array(file.size);
+  const reader = file.stream().getReader();
+  let done = 0;
+  let shown = 0;
+  try {
+    for (;;) {
+      throwIfAborted(signal);
+      const { value, done: end } = await reader.read();
+      if (end) break;
+      if (done + value.length > out.length) throw new ZslError('grew while it was read; drop it again.', { file: file.name });
+      out.set(value, done);
+      done += value.length;
+      if (done - shown > 4e6) {
+        shown = done;
+        onBytes(done);
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  onBytes(done);
+  return done === out.length ? out.buffer : out.slice(0, done).buffer;
 }
 
 /** Keeps the artifacts and the spec for the next visit (replacing the one kept before). */

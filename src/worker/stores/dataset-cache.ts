@@ -8,18 +8,8 @@
  */
 import { createDataset, type ZslDataset } from '../../core/data/dataset.ts';
 import { CancelledError, toUserMessage, ZslError } from '../../core/errors.ts';
-import {
-  chunkRange,
-  handled,
-  DB_NAME,
-  DEFAULT_CHUNK_BYTES,
-  inTransaction,
-  openCacheDb,
-  readChunkedArray,
-  writeChunkedArray,
-  type CacheDb,
-  type DatasetRecord,
-} from '../../storage/app-database.ts';
+import { DB_NAME, handled, inTransaction, openAppDatabase, type AppDatabase, type DatasetRecord } from '../../storage/app-database.ts';
+import { chunkRange, DEFAULT_CHUNK_BYTES, readChunkedArray, writeChunkedArray } from './chunked-arrays.ts';
 
 export interface StoredDatasetMeta {
   /** How the semantic vectors were chosen (see src/core/data/semantic.ts); stored as given. */
@@ -73,9 +63,9 @@ export function createDatasetCache(options: DatasetCacheOptions = {}): DatasetCa
   if (!Number.isInteger(chunkBytes) || chunkBytes <= 0) {
     throw new ZslError(`expected a positive whole number of bytes per chunk, got ${chunkBytes}.`, { variable: 'chunkBytes' });
   }
-  let opening: Promise<CacheDb> | null = null;
-  const database = (): Promise<CacheDb> => {
-    opening ??= openCacheDb(dbName, () => (opening = null)).catch((error: unknown) => {
+  let opening: Promise<AppDatabase> | null = null;
+  const database = (): Promise<AppDatabase> => {
+    opening ??= openAppDatabase(dbName, () => (opening = null)).catch((error: unknown) => {
       opening = null;
       throw error;
     });
@@ -105,7 +95,7 @@ export function createDatasetCache(options: DatasetCacheOptions = {}): DatasetCa
     });
   };
 
-  const discard = async (db: CacheDb, saveId: string): Promise<void> => {
+  const discard = async (db: AppDatabase, saveId: string): Promise<void> => {
     await inTransaction(db, ['chunks', 'pending'], 'readwrite', async (tx) => {
       await Promise.all([
         handled(tx.objectStore('chunks').delete(chunkRange(saveId))),
@@ -124,7 +114,7 @@ export function createDatasetCache(options: DatasetCacheOptions = {}): DatasetCa
     const io = { signal, onBytes: (bytes: number) => onProgress?.((moved += bytes) / total) };
     const saveId = `${dataset.id}:${Date.now().toString(36)}:${Math.random().toString(36).slice(2)}`;
     active.add(saveId);
-    let db: CacheDb | null = null;
+    let db: AppDatabase | null = null;
     try {
       db = await database();
       // A crashed earlier save must not keep its space; failing to sweep must not block this save.
@@ -268,16 +258,6 @@ function toInfo(record: DatasetRecord): StoredDatasetInfo {
 function isQuotaError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
 }
-
-let shared: DatasetCache | null = null;
-const sharedCache = (): DatasetCache => (shared ??= createDatasetCache());
-
-export const saveDataset = (dataset: ZslDataset, meta: StoredDatasetMeta = {}, options?: CacheJobOptions) =>
-  sharedCache().save(dataset, meta, options);
-export const listDatasets = (): Promise<StoredDatasetInfo[]> => sharedCache().list();
-export const loadDataset = (id: string, options?: CacheJobOptions) => sharedCache().load(id, options);
-export const deleteDataset = (id: string): Promise<boolean> => sharedCache().remove(id);
-export const removeOrphanChunks = (): Promise<number> => sharedCache().removeOrphans();
 
 /** How much this origin stores and may store, in bytes; null where the browser does not say. */
 export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {

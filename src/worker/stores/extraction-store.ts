@@ -6,7 +6,7 @@
  * preprocessing; one job is kept at a time, and it is dropped once its dataset
  * is complete or the user starts over. Worker side: no DOM beyond IndexedDB, no React, no tfjs.
  */
-import { DB_NAME, handled, inTransaction, openCacheDb, type CacheDb, type ExtractionBatchKey } from '../../storage/app-database.ts';
+import { DB_NAME, handled, inTransaction, openAppDatabase, type AppDatabase, type ExtractionBatchKey } from '../../storage/app-database.ts';
 
 export interface ExtractionStore {
   /** How many pictures, from the first, the job has embedded (0 when none are kept). */
@@ -34,8 +34,8 @@ export function contiguous(keys: ExtractionBatchKey[]): ExtractionBatchKey[] {
 }
 
 export function createExtractionStore(name = DB_NAME): ExtractionStore {
-  let db: Promise<CacheDb> | null = null;
-  const open = () => (db ??= openCacheDb(name, () => (db = null)));
+  let db: Promise<AppDatabase> | null = null;
+  const open = () => (db ??= openAppDatabase(name, () => (db = null)));
   return {
     async count(job) {
       const keys = (await (await open()).getAllKeys('extractions', range(job))) as ExtractionBatchKey[];

@@ -3,8 +3,8 @@
  * runs table, every curve point and the frozen model survive a reload. Worker
  * side; no DOM beyond IndexedDB, no React.
  */
-import type { CacheDb, CheckpointRecord, RunRecordStored } from '../../storage/app-database.ts';
-import { DB_NAME, inTransaction, openCacheDb } from '../../storage/app-database.ts';
+import type { AppDatabase, CheckpointRecord, RunRecordStored } from '../../storage/app-database.ts';
+import { DB_NAME, inTransaction, openAppDatabase } from '../../storage/app-database.ts';
 import { withCurrentMethod } from '../../core/methods/catalog.ts';
 
 export type { CheckpointRecord, RunRecordStored };
@@ -22,8 +22,8 @@ export interface RunStore {
 }
 
 export function createRunStore(name = DB_NAME): RunStore {
-  let db: Promise<CacheDb> | null = null;
-  const open = () => (db ??= openCacheDb(name, () => (db = null)));
+  let db: Promise<AppDatabase> | null = null;
+  const open = () => (db ??= openAppDatabase(name, () => (db = null)));
   return {
     async save(record) {
       await inTransaction(await open(), ['runs'], 'readwrite', (tx) => tx.objectStore('runs').put(record).then(() => undefined));

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateModel } from '../../../src/core/evaluation/evaluate.ts';
 import { fitEszsl } from '../../../src/core/methods/eszsl.ts';
-import { createGenerativeTrainer, GENERATIVE_DEFAULTS, type GenerativeConfig } from '../../../src/core/methods/cvae-method.ts';
+import { createCvaeTrainer, CVAE_DEFAULTS, type CvaeConfig } from '../../../src/core/methods/cvae-method.ts';
 import { asPrototypes, trainSoftmax } from '../../../src/core/methods/softmax-classifier.ts';
 import { createRng } from '../../../src/core/compute/rng.ts';
 import { runTraining, seenAccuracy } from '../../../src/core/training/train-loop.ts';
@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 
 /** Small and quick on the cpu backend. */
-const FAST: GenerativeConfig = {
-  ...GENERATIVE_DEFAULTS,
+const FAST: CvaeConfig = {
+  ...CVAE_DEFAULTS,
   epochs: 4,
   hiddenUnits: 32,
   latentDim: 8,
@@ -27,8 +27,8 @@ const FAST: GenerativeConfig = {
 };
 const small = smallDemo(20, 24);
 
-async function stepLosses(config: GenerativeConfig, steps: number): Promise<number[]> {
-  const trainer = createGenerativeTrainer(small.view, config);
+async function stepLosses(config: CvaeConfig, steps: number): Promise<number[]> {
+  const trainer = createCvaeTrainer(small.view, config);
   trainer.beginEpoch(1);
   const out: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -43,7 +43,7 @@ async function stepLosses(config: GenerativeConfig, steps: number): Promise<numb
 
 describe('generative (CVAE + softmax)', () => {
   it('its CVAE loss falls on the demo and the epoch summaries are finite', async () => {
-    const trainer = createGenerativeTrainer(small.view, FAST);
+    const trainer = createCvaeTrainer(small.view, FAST);
     const epochs: Array<{ train: number; val: number | null }> = [];
     await runTraining(trainer, small.view, { epochs: FAST.epochs, onEpoch: (p) => void epochs.push({ train: p.trainLoss, val: p.valLoss }) });
     trainer.dispose();
@@ -68,7 +68,7 @@ describe('generative (CVAE + softmax)', () => {
     const c = dataset.classNames.length;
     const d = dataset.featureDim;
     const attributes = tf.tensor2d(dataset.classAttributes, [c, dataset.attributeNames.length]);
-    const trainer = createGenerativeTrainer(small.view, FAST);
+    const trainer = createCvaeTrainer(small.view, FAST);
     const progress: number[] = [];
     const first = await trainer.model.prepareClasses(attributes, { onProgress: (f) => progress.push(f) });
     expect(first.shape).toEqual([c, d + 1]);
@@ -85,7 +85,7 @@ describe('generative (CVAE + softmax)', () => {
     }
     expect(new Set(counts).size).toBe(1);
     // The same inputs give the same prototypes (fresh model, same seed).
-    const again = createGenerativeTrainer(small.view, FAST);
+    const again = createCvaeTrainer(small.view, FAST);
     const second = await again.model.prepareClasses(attributes, {});
     expect(Array.from(await second.data())).toEqual(Array.from(firstValues));
     second.dispose();
@@ -100,8 +100,8 @@ describe('generative (CVAE + softmax)', () => {
   it('recognises seen candidates and trains them on real features only', async () => {
     const { view } = small;
     const seenAttributes = tf.tensor2d(view.seenAttributes, [view.numSeen, view.numAttributes]);
-    const untrained = createGenerativeTrainer(view, FAST);
-    const trained = createGenerativeTrainer(view, FAST);
+    const untrained = createCvaeTrainer(view, FAST);
+    const trained = createCvaeTrainer(view, FAST);
     await runTraining(trained, view, { epochs: 1 });
     // With every candidate seen, the generator's weights play no part.
     const a = await untrained.model.prepareClasses(seenAttributes, {});
@@ -117,7 +117,7 @@ describe('generative (CVAE + softmax)', () => {
   });
 
   it('honours cancellation without leaking, and falls back to class means in embedClasses', async () => {
-    const trainer = createGenerativeTrainer(small.view, FAST);
+    const trainer = createCvaeTrainer(small.view, FAST);
     const { dataset } = small;
     const attributes = tf.tensor2d(dataset.classAttributes, [dataset.classNames.length, dataset.attributeNames.length]);
     const before = tf.memory().numTensors;
@@ -143,9 +143,9 @@ describe('generative (CVAE + softmax)', () => {
   });
 
   it('rejects a configuration it cannot train with', () => {
-    expect(() => createGenerativeTrainer(small.view, { ...FAST, syntheticPerClass: 0 })).toThrow(/syntheticPerClass/);
-    expect(() => createGenerativeTrainer(small.view, { ...FAST, beta: -1 })).toThrow(/β/);
-    expect(() => createGenerativeTrainer(small.view, { ...FAST, attributeNoise: -0.5 })).toThrow(/attribute noise/);
+    expect(() => createCvaeTrainer(small.view, { ...FAST, syntheticPerClass: 0 })).toThrow(/syntheticPerClass/);
+    expect(() => createCvaeTrainer(small.view, { ...FAST, beta: -1 })).toThrow(/β/);
+    expect(() => createCvaeTrainer(small.view, { ...FAST, attributeNoise: -0.5 })).toThrow(/attribute noise/);
   });
 });
 
@@ -190,8 +190,8 @@ describe('generative GZSL on the demo', () => {
   it('recognises unseen animals far above chance and beats ESZSL on H', async () => {
     const { dataset, view } = smallDemo(60, 64);
     const split = dataset.splits[0]!;
-    const config: GenerativeConfig = { ...GENERATIVE_DEFAULTS, epochs: 10, hiddenUnits: 64, learningRate: 3e-3, beta: 0.1, syntheticPerClass: 100, classifierEpochs: 15 };
-    const trainer = createGenerativeTrainer(view, config);
+    const config: CvaeConfig = { ...CVAE_DEFAULTS, epochs: 10, hiddenUnits: 64, learningRate: 3e-3, beta: 0.1, syntheticPerClass: 100, classifierEpochs: 15 };
+    const trainer = createCvaeTrainer(view, config);
     await runTraining(trainer, view, { epochs: config.epochs });
     const generative = await evaluateModel(trainer.model, dataset, split);
     trainer.dispose();
