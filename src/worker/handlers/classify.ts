@@ -4,7 +4,7 @@
  * backbone, and the 2-D map of the model's embedding space.
  * Must not import DOM or React code, nor host.ts (the host composes the handlers).
  */
-import { findSplit, gatherRows, type Split, type ZslDataset } from '../../core/data/dataset.ts';
+import { findSplit, type Split, type ZslDataset } from '../../core/data/dataset.ts';
 import type { FrozenModelData } from '../../core/inference/frozen-model.ts';
 import { ZslError } from '../../core/errors.ts';
 import { datasetForMethod } from '../../core/training/train-and-evaluate.ts';
