@@ -165,7 +165,7 @@ test('a 200-class xlsa17 folder: per-class bars, a canvas confusion map and most
   const values = await page.locator('[data-testid="per-class-chart"] .per-class-value').allTextContents();
   const numbers = values.map((v) => Number.parseFloat(v));
   expect([...numbers].sort((a, b) => b - a)).toEqual(numbers);
-  expect(await page.locator('[data-testid="per-class-chart"]').textContent()).toMatch(/\d{3}\.\w+_\w+/);
+  expect(await page.locator('[data-testid="per-class-chart"]').textContent()).toContain('Black footed Woodpecker');
   await page.getByTestId('confusion-canvas').hover({ position: { x: 5, y: 5 } });
   await expect.poll(() => page.getByTestId('confusion-hover').textContent()).toMatch(/→ .*: \d+ of \d+ images/);
   expect(await page.locator('[data-testid="confused-pairs"] li').count()).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import type { Classification } from '../../core/inference/classify.ts';
 import type { ImageClassification } from '../../worker/protocol.ts';
 import type { PhotoResult } from './PhotoInput.tsx';
+import { humanClassName } from '../../core/data/dataset-identity.ts';
 import { BreakableName } from '../shared/BreakableName.tsx';
 
 export type ShownResult = Classification &
@@ -41,7 +42,7 @@ export function ClassificationView({
       {result.picture && <PictureOf picture={result.picture} label={`Image ${(result.imageIndex ?? 0) + 1}`} />}
       {result.imageIndex !== undefined && result.trueClass !== undefined && (
         <p data-testid="true-class">
-          Image {result.imageIndex + 1} ({result.imageSet}): its class is <strong>{result.trueClass}</strong>
+          Image {result.imageIndex + 1} ({result.imageSet}): its class is <strong>{humanClassName(result.trueClass)}</strong>
           {result.trueSeen ? ' (seen in training)' : ' (never seen in training)'}.{' '}
           {result.trueRank !== null && result.trueRank !== undefined && (
             <span data-testid="true-rank" data-rank={result.trueRank}>
@@ -58,7 +59,7 @@ export function ClassificationView({
       {result.trueClass !== undefined && result.trueRank === null && (
         <p className="notice notice-info" data-testid="not-a-candidate">
           <span>
-            <strong>{result.trueClass}</strong> is a seen class, and only unseen classes are candidates here (ZSL), so the right
+            <strong>{humanClassName(result.trueClass)}</strong> is a seen class, and only unseen classes are candidates here (ZSL), so the right
             answer cannot appear below.
           </span>
           {onRankAll && (
@@ -81,12 +82,12 @@ export function ClassificationView({
             data-rank={t.rank}
             data-confidence={t.confidence}
             className={t.classId === result.trueClassId ? 'true-class' : undefined}
-            title={`${t.name}: raw score ${t.score.toPrecision(4)} (higher is better; its scale depends on the method)`}
+            title={`${humanClassName(t.name)}: raw score ${t.score.toPrecision(4)} (higher is better; its scale depends on the method)`}
           >
             <span className="rank">{t.rank}</span>
             <span className="class-name">
               <strong>
-                <BreakableName name={t.name} />
+                <BreakableName name={humanClassName(t.name)} />
               </strong>
               {scope === 'all' && !t.seen && <span className="badge badge-unseen">unseen</span>}
               {t.classId === result.trueClassId && <span className="badge badge-true">true class</span>}
@@ -98,7 +99,7 @@ export function ClassificationView({
           </li>
         ))}
       </ol>
-      {best && <EvidenceChart result={result} best={best.name} />}
+      {best && <EvidenceChart result={result} best={humanClassName(best.name)} />}
     </div>
   );
 }

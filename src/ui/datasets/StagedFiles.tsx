@@ -6,6 +6,7 @@ const LAYOUT_NAMES: Record<string, string> = {
   'awa2-text': 'AwA2 text release',
   xlsa17: 'xlsa17 release',
   mixed: 'AwA2 text features with the xlsa17 split',
+  generic: 'your own features (generic layout: .npy, labels, attribute table, class lists)',
   'image-folder': 'pictures in class folders (features will be extracted with the image backbone)',
   unknown: 'not recognised',
 };

@@ -1,18 +1,23 @@
 /** One run in detail: per-class accuracy bars, the confusion matrix, and the embedding map. */
 import { useState } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { humanClassName } from '../../core/data/dataset-identity.ts';
 import type { MapPoint, RunSummary } from '../../worker/protocol.ts';
 import { useController } from '../context.ts';
 import { ConfusionView } from './ConfusionView.tsx';
 import { PerClassBars } from './PerClassBars.tsx';
 
 export function RunDetails({ run, latest }: { run: RunSummary; latest: boolean }) {
-  const name = (c: number) => run.classNames[c] ?? String(c);
+  const name = (c: number) => (run.classNames[c] !== undefined ? humanClassName(run.classNames[c]) : String(c));
   return (
     <div className="run-details" data-testid="run-details">
       <h3>
         {run.method} on {run.split}: unseen classes
       </h3>
+      <p className="hint" data-testid="run-protocol">
+        {run.datasetName ?? run.datasetId}; class semantics: {run.semantics?.description ?? 'as loaded'};{' '}
+        {run.heldOutForCurves ? `${run.heldOutForCurves} training images held out for the validation curves (the final model did not see them)` : 'fitted on every training image of the split'}.
+      </p>
       <div className="chart-pair">
         <PerClassBars run={run} name={name} />
         <ConfusionView run={run} name={name} />
@@ -40,7 +45,7 @@ function EmbeddingMap({ classNames }: { classNames: string[] }) {
     );
   }
   const series = (kind: MapPoint['kind'], unseen: boolean) =>
-    points.filter((p) => p.kind === kind && p.unseen === unseen).map((p) => ({ ...p, name: classNames[p.classId] }));
+    points.filter((p) => p.kind === kind && p.unseen === unseen).map((p) => ({ ...p, name: humanClassName(classNames[p.classId] ?? String(p.classId)) }));
   return (
     <figure className="chart" data-testid="embedding-map" data-points={points.length}>
       <figcaption>

@@ -1,11 +1,12 @@
-/** Finished runs with the protocol's metrics (per-class accuracy), newest first, and the published AwA2 numbers. */
+/** Finished runs with the protocol's metrics (per-class accuracy), newest first, and the published numbers of the loaded benchmark. */
 import { useState } from 'react';
 import { METHOD_INFO } from '../../core/methods/catalog.ts';
 import type { RunSummary } from '../../worker/protocol.ts';
 import { useAppState, useController, useDeferredAppState } from '../context.ts';
 import type { AppState } from '../store.ts';
 import { duration, percent } from '../shared/format.ts';
-import { PUBLISHED_AWA2 } from './published.ts';
+import { BENCHMARKS } from '../../core/data/dataset-identity.ts';
+import { figure, publishedFor } from './published.ts';
 import { ResultsToolbar } from './ResultsToolbar.tsx';
 import { RunDetails } from './RunDetails.tsx';
 
@@ -16,6 +17,7 @@ const settingsOf = (run: RunSummary) =>
 
 const selectRuns = (s: AppState) => s.runs;
 const selectSelected = (s: AppState) => s.selectedRun;
+const selectBenchmark = (s: AppState) => s.dataset?.benchmark ?? null;
 
 /** One line per metric of the runs table, in words. */
 export function MetricHelp() {
@@ -44,6 +46,9 @@ export function RunsTable() {
   const modelRun = useAppState((s) => s.model?.runId ?? null);
   const controller = useController();
   const [showPublished, setShowPublished] = useState(false);
+  const benchmark = useDeferredAppState(selectBenchmark);
+  const published = publishedFor(benchmark);
+  const label = benchmark ? BENCHMARKS[benchmark].label : null;
   return (
     <section className="panel" aria-labelledby="runs-title">
       <h2 id="runs-title">Results</h2>
@@ -56,8 +61,10 @@ export function RunsTable() {
           <table className="runs" data-testid="runs-table">
             <thead>
               <tr>
+                <th>Dataset</th>
                 <th>Method</th>
                 <th>Split</th>
+                <th title="The class × attribute matrix the run used">Semantics</th>
                 <th>Backend</th>
                 <th>Epochs</th>
                 <th title="Per-class top-1 over unseen classes">ZSL top-1</th>
@@ -81,8 +88,10 @@ export function RunsTable() {
                   onClick={() => controller.selectRun(i)}
                   title={`${METHOD_INFO[run.method].label}: ${settingsOf(run)}. Click to show its curves.`}
                 >
+                  <td data-testid="run-dataset">{run.datasetName ?? run.datasetId}</td>
                   <td>{run.method}</td>
                   <td>{run.split}</td>
+                  <td title={run.semantics?.description}>{run.semantics?.name ?? '–'}</td>
                   <td>{run.backend}</td>
                   <td>{METHOD_INFO[run.method].family === 'closed-form' ? 'closed form' : `${run.epochsCompleted}${run.stopped ? ' (stopped)' : ''}`}</td>
                   <td data-testid="run-zsl-top1" data-value={run.evaluation.zslTop1}>
@@ -115,35 +124,44 @@ export function RunsTable() {
           {selected !== null && runs[selected] && <RunDetails run={runs[selected].summary} latest={runs[selected].id !== null && runs[selected].id === modelRun} />}
         </>
       )}
-      <button type="button" className="link" onClick={() => setShowPublished(!showPublished)}>
-        {showPublished ? 'Hide' : 'Show'} published AwA2 results
-      </button>
-      {showPublished && (
+      {label ? (
+        <button type="button" className="link" onClick={() => setShowPublished(!showPublished)}>
+          {showPublished ? 'Hide' : 'Show'} published {label} results
+        </button>
+      ) : (
+        <p className="hint" data-testid="no-published">This dataset is not one of the five xlsa17 benchmarks, so there are no published numbers to compare with.</p>
+      )}
+      {label && showPublished && (
         <div className="table-scroll">
         <table className="runs published" data-testid="published-table">
           <caption>
-            Published on AwA2 (fixed ResNet-101 features, per-class top-1 %). SS and PS are different splits and are not
-            comparable; public reimplementations of the classical rows land 2–5 points lower.
+            Published on {label} (fixed ResNet-101 features, proposed split, per-class top-1 %). SS is a different split and is not
+            comparable with PS; public reimplementations of the classical rows land 2–5 points lower; generative results vary 1–2
+            points between runs.
           </caption>
           <thead>
             <tr>
               <th>Method</th>
+              <th>Kind</th>
               <th>SS top-1</th>
               <th>PS top-1</th>
               <th>u</th>
               <th>s</th>
               <th>H</th>
+              <th>Source</th>
             </tr>
           </thead>
           <tbody>
-            {PUBLISHED_AWA2.map((row) => (
+            {published.map((row) => (
               <tr key={row.method}>
                 <td>{row.method}</td>
-                <td>{row.ss ?? '–'}</td>
-                <td>{row.ps}</td>
-                <td>{row.u}</td>
-                <td>{row.s}</td>
-                <td>{row.h}</td>
+                <td>{row.family}</td>
+                <td>{figure(row.ss)}</td>
+                <td>{figure(row.ps)}</td>
+                <td>{figure(row.u)}</td>
+                <td>{figure(row.s)}</td>
+                <td>{figure(row.h)}</td>
+                <td className="source">{row.source}</td>
               </tr>
             ))}
           </tbody>

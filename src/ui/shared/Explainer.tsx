@@ -5,6 +5,7 @@
  * combinations it never trains on. Short and skippable; skipping is remembered.
  */
 import { PICTURE_ATTRIBUTE_GROUPS } from '../../core/demos/picture-world.ts';
+import { humanClassName } from '../../core/data/dataset-identity.ts';
 import { useAppState, useController } from '../context.ts';
 
 const list = (items: readonly string[]) =>
@@ -27,7 +28,8 @@ export function Explainer() {
   const controller = useController();
   if (!open) return null;
   const split = dataset?.splits[0];
-  const analogy = dataset?.analogy ?? null;
+  const found = dataset?.analogy ?? null;
+  const analogy = found && { ...found, seen: humanClassName(found.seen), unseen: humanClassName(found.unseen) };
   const pictures = dataset?.id.startsWith('pictures-') ?? false;
   const closedForm = pictures; // the picture demo selects ESZSL, which fits in seconds
   return (
@@ -75,7 +77,7 @@ export function Explainer() {
         {pictures ? ', or draw one of the never-seen combinations below,' : ''} and see whether it names a class it never saw. The
         Results panel shows how often it does, per class.
       </p>
-      {pictures && split && dataset && <PictureLegend unseen={split.unseenClasses.map((c) => dataset.classNames[c]!)} />}
+      {pictures && split && dataset && <PictureLegend unseen={split.unseenClasses.map((c) => humanClassName(dataset.classNames[c]!))} />}
     </section>
   );
 }

@@ -51,6 +51,7 @@ function readConfig(value: unknown): TrainConfig | null {
       ...base,
       ...(typeof value.seed === 'number' ? { seed: value.seed } : {}),
       ...(typeof value.validationFraction === 'number' ? { validationFraction: value.validationFraction } : {}),
+      ...(typeof value.semantics === 'string' ? { semantics: value.semantics as TrainConfig['semantics'] } : {}),
       ...(typeof value.calibration === 'string' ? { calibration: value.calibration as TrainConfig['calibration'] } : {}),
       ...(typeof value.gamma === 'number' ? { gamma: value.gamma } : {}),
       ...(isRecord(value.params) ? { params: value.params as TrainConfig['params'] } : {}),
