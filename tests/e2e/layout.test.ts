@@ -182,8 +182,10 @@ test('a reload in the middle of training on the picture demo resumes it', async 
   await page.locator('select[name="method"]').selectOption('semantic-mlp');
   await page.locator('input[name="epochs"]').fill('4');
   await page.locator('input[name="hiddenUnits"]').fill('32');
+  await page.locator('input[name="batchSize"]').fill('16'); // 60 steps an epoch: slow enough to reload in the middle
   await page.getByTestId('train-button').click();
-  await expect.poll(async () => Number(await page.getByTestId('training-status').getAttribute('data-epochs')), { timeout: 180_000 }).toBeGreaterThanOrEqual(1);
+  // Two epochs shown: the first one's checkpoint is surely written (the second epoch's may be in flight).
+  await expect.poll(async () => Number(await page.getByTestId('training-status').getAttribute('data-epochs')), { timeout: 180_000 }).toBeGreaterThanOrEqual(2);
 
   await page.reload();
   await expect.poll(() => page.getByTestId('interrupted').textContent(), { timeout: 180_000 }).toMatch(/interrupted after epoch [1-3] of 4/);
@@ -191,6 +193,6 @@ test('a reload in the middle of training on the picture demo resumes it', async 
   expect(await page.getByTestId('notice').count()).toBe(0); // no "not stored in this browser" about a built-in demo
   await page.getByTestId('resume-interrupted').click();
   await page.getByTestId('run-row').first().waitFor({ timeout: 180_000 });
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^semantic-mlp.*4/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^Picture world \(seed 7\)semantic-mlp.*wasm4/);
   await page.close();
 });
