@@ -40,6 +40,8 @@ export const nodeProbes: Partial<Record<BackendName, BackendProbe>> = {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     wasm.setWasmPaths(`${dist}/`);
+    // One thread under Node: tfjs 4.22's threaded build starts its threads from blob: URLs, which
+    // worker_threads cannot load.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     return null;
   },

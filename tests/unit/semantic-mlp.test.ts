@@ -3,6 +3,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { DEFAULT_TRAIN_CONFIG, defaultConfig, validateTrainConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
 import { AdamW } from '../../src/core/training/optimiser.ts';
+import { adamwReference, createTestRng } from './helpers/adamw-reference.ts';
+
+
 import { trainAndEvaluate, type RunCheckpoint } from '../../src/core/training/train-and-evaluate.ts';
 
 beforeAll(async () => {
@@ -83,6 +86,26 @@ describe('AdamW', () => {
     const [w0, w1] = Array.from(w.dataSync());
     expect(w0).toBeCloseTo(1 * (1 - 0.05) - 0.1, 5);
     expect(w1).toBeCloseTo(-2 * (1 - 0.05) + 0.1, 5);
+    opt.dispose();
+    w.dispose();
+  });
+});
+
+describe('AdamW over many steps', () => {
+  test.each([
+    ['the loop on the CPU backends', true],
+    ['tfjs ops (GPU backends)', false],
+  ])('%s: matches PyTorch AdamW over 20 steps, and both agree', (_name, fused) => {
+    const rng = createTestRng(17);
+    const p0 = Array.from({ length: 64 }, () => rng() * 4 - 2);
+    // loss = Σ c_t·w: the gradient of step t is c_t, chosen up front (some beyond the clip value).
+    const grads = Array.from({ length: 20 }, () => p0.map(() => (rng() - 0.5) * 14));
+    const w = tf.variable(tf.tensor1d(p0), true, `adamw_many_${fused}`);
+    const opt = new AdamW([w], { learningRate: 0.05, weightDecay: 0.1, clipValue: 5, fused });
+    for (const g of grads) opt.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(g))) as tf.Scalar).dispose();
+    const expected = adamwReference(p0, grads, { lr: 0.05, wd: 0.1, clip: 5 });
+    const got = Array.from(w.dataSync());
+    got.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 4));
     opt.dispose();
     w.dispose();
   });
