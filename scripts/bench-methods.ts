@@ -42,17 +42,17 @@ const SIZES: Record<string, SizePreset> = {
     scale: 0.05,
     featureDim: 256,
     overrides: {
-      seed: { hiddenUnits: 256, learningRate: 1e-3, epochs: 15 },
+      'semantic-mlp': { hiddenUnits: 256, learningRate: 1e-3, epochs: 15 },
       devise: { epochs: 10 },
       ale: { epochs: 10 },
       sje: { epochs: 10 },
-      cvae: { epochs: 40, batchSize: 32, hiddenUnits: 256, attributes: 'dataset' },
+      cvae: { epochs: 40, batchSize: 32, hiddenUnits: 256, attributes: 'dataset', semantics: 'zscore' },
     },
   },
   medium: {
     scale: 0.25,
     featureDim: 1024,
-    overrides: { seed: { learningRate: 3e-4 } },
+    overrides: { 'semantic-mlp': { learningRate: 3e-4 } },
   },
   awa2: { scale: 1, featureDim: 2048, overrides: {} },
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test, in the order that fails fastest.
-#   1. type check;  2. Node tests (core, parsers, worker host, CLI);
+#   1. type checks (tsconfig.json, tsconfig.core.json, tsconfig.worker.json);  2. Node tests (core, parsers, worker host, CLI);
 #   3. browser tests (the real worker in Chromium with WebGPU);  4. end-to-end tests of the built app.
 # Ends with one line "N passed, M failed".
 set -uo pipefail
@@ -11,8 +11,10 @@ bash scripts/ensure-system-deps.sh || exit 1
 
 reports=$(mktemp -d)
 status=0
-echo "== Type check"
+echo "== Type check (everything; then core without DOM or Node types, and the worker without DOM)"
 npx tsc --noEmit -p . || status=1
+npx tsc --noEmit -p tsconfig.core.json || status=1
+npx tsc --noEmit -p tsconfig.worker.json || status=1
 for project in node browser e2e; do
   echo "== Tests: $project"
   npx vitest run --project "$project" --reporter=default --reporter=json --outputFile.json="$reports/$project.json" || status=1

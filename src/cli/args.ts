@@ -14,6 +14,7 @@ import {
   type ParamSpec,
   type TrainConfig,
 } from '../core/methods/catalog.ts';
+import { SEMANTICS_CHOICES, type SemanticsChoice } from '../core/data/class-semantics.ts';
 import { ZslError } from '../core/errors.ts';
 
 export type Command =
@@ -78,7 +79,10 @@ Options for train:
   --method <name>             ${METHOD_NAMES.join(' | ')} (default seed)
   --split <name>              ps | ss for AwA2 releases (default ps; demo for the demo)
   --seed <n>                  random seed (default 1)
-  --val-fraction <x>          seen training images held out for the validation curves (default 0.1)
+  --val-fraction <x>          seen training images held out for a trained method's validation curves
+                              (default 0: the final model is fitted on all of them, as the protocol does)
+  --semantics <name>          the class × attribute matrix: ${Object.keys(SEMANTICS_CHOICES).join(' | ')}
+                              (default protocol: att for the classical methods, zscore for the seed)
   --calibrate                 GZSL calibrated stacking, γ chosen on held-out seen classes
   --calibration-gamma <x>     GZSL calibrated stacking with this fixed γ
   --tune <a,b>                choose these settings by a grid search on held-out seen classes
@@ -158,6 +162,10 @@ export function parseArgs(argv: string[]): Command {
     else if (flag === '--tune') config.tune = value.split(',').map((key) => key.trim()).filter(Boolean);
     else if (flag === '--seed') config.seed = toNumber(flag, value);
     else if (flag === '--val-fraction') config.validationFraction = toNumber(flag, value);
+    else if (flag === '--semantics') {
+      if (!(value in SEMANTICS_CHOICES)) throw new ZslError(`--semantics expects ${Object.keys(SEMANTICS_CHOICES).join(', ')}, got "${value}".`);
+      config.semantics = value as SemanticsChoice;
+    }
     else if (flag === '--calibration-gamma') {
       config.calibration = 'fixed';
       config.gamma = toNumber(flag, value);

@@ -12,7 +12,7 @@ import { FrozenModel, parseModel, serialiseModel } from '../core/inference/froze
 import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
 import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
-import { nodeProbes, setRequestedBackend } from './node-backends.ts';
+import { nodeProbes } from './node-backends.ts';
 import { parallelFeatureParser } from './feature-workers.ts';
 import { filesFromPath } from './node-files.ts';
 import { embedCommand, extractCommand, predictPhotoCommand } from './photo-commands.ts';
@@ -53,15 +53,16 @@ async function run(command: Command): Promise<void> {
   if (command.kind === 'predict') return command.photo ? predictPhotoCommand(command, stderrLog) : predict(command);
   if (command.kind === 'embed') return embedCommand(command, stderrLog);
   if (command.kind === 'extract') return extractCommand(command, stderrLog);
-  setRequestedBackend(command.backend);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);
   const dataset = await loadDataset(command.source, command.demoSeed, false, command.psTraining);
-  const split = findSplit(dataset, command.config.split);
+  // A dataset of the generic layout has one split, "given"; the default "ps" means it there.
+  const only = dataset.splits.length === 1 && command.config.split === 'ps' && !dataset.splits.some((s) => s.name === 'ps') ? dataset.splits[0]!.name : null;
+  const split = findSplit(dataset, only ?? command.config.split);
   log(`Dataset: ${dataset.name}, ${dataset.numSamples} images, split ${split.name}: ${split.description}`);
   let lastPhase = '';
-  const { model, run } = await trainAndEvaluate(dataset, split, command.config, backend.name, {
+  const { model, run } = await trainAndEvaluate(dataset, split, { ...command.config, split: split.name }, backend.name, {
     epochTestImages: 0,
     onProgress: (p) => {
       if (p.phase.startsWith('Training') || p.phase === lastPhase) return;
@@ -89,6 +90,8 @@ async function run(command: Command): Promise<void> {
   }
   const e = run.evaluation;
   const summary = {
+    dataset: run.datasetName,
+    benchmark: run.benchmark,
     method: run.method,
     split: run.split,
     backend: run.backend,
@@ -104,6 +107,9 @@ async function run(command: Command): Promise<void> {
     gamma: run.calibration.gamma,
     seed: run.config.seed,
     validation_fraction: run.config.validationFraction,
+    held_out_for_curves: run.heldOutForCurves,
+    semantics: run.semantics.name,
+    semantics_description: run.semantics.description,
     ...snakeCase(run.config.params),
     ...(run.tuning ? { tuned: run.config.tune } : {}),
   };

@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ZslDataset } from '../../src/core/data/dataset.ts';
 import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { CancelledError, ZslError } from '../../src/core/errors.ts';
+import { buildDataset } from '../../src/core/io/build-dataset.ts';
+import { shapedRelease } from '../unit/helpers/xlsa17-shaped.ts';
 import { DB_VERSION, type ChunkKey } from '../../src/storage/app-database.ts';
 import { createDatasetCache, storageEstimate, type DatasetCache, type DatasetCacheOptions } from '../../src/worker/stores/dataset-cache.ts';
 
@@ -190,6 +192,26 @@ describe('listing and deleting', () => {
     expectSameDataset((await cache.load(a.id)).dataset, a);
     await expect(cache.load(b.id)).rejects.toThrow(ZslError);
     await expect(cache.load(b.id)).rejects.toThrow(/no stored dataset "demo-2"/);
+  });
+
+  it('never lets one release replace another: a CUB-shaped then a SUN-shaped xlsa17 folder both remain', async () => {
+    const { cache } = freshCache();
+    const { dataset: cub } = await buildDataset(shapedRelease('CUB').files);
+    const { dataset: sun } = await buildDataset(shapedRelease('SUN').files);
+    expect(cub.id).not.toBe(sun.id);
+    await cache.save(cub);
+    await cache.save(sun);
+    expect((await cache.list()).map((d) => d.name).sort()).toEqual(['CUB (xlsa17 release)', 'SUN (xlsa17 release)']);
+    const back = (await cache.load(cub.id)).dataset;
+    expectSameDataset(back, cub);
+    // The release's other matrices come back too, so a run can still choose att or original_att.
+    expect(back.semanticSets?.att).toEqual(cub.semanticSets?.att);
+    expect(back.semanticSets?.original).toEqual(cub.semanticSets?.original);
+    // The same files loaded again are the same dataset: it replaces only itself.
+    const { dataset: again } = await buildDataset(shapedRelease('CUB').files);
+    expect(again.id).toBe(cub.id);
+    await cache.save(again);
+    expect(await cache.list()).toHaveLength(2);
   });
 
   it('replaces a dataset saved again under the same id and frees the old chunks', async () => {

@@ -10,6 +10,8 @@ import type { Browser } from 'playwright';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { STRICT_POLICY } from '../../src/client/site-policy.ts';
 import { makeFixture } from '../unit/io/helpers/fixtures.ts';
+import { genericRelease } from '../unit/io/helpers/generic-release.ts';
+import { shapedRelease } from '../unit/helpers/xlsa17-shaped.ts';
 import { foreignRequests, launch, setField, watchEgress } from './browser.ts';
 
 let browser: Browser;
@@ -38,7 +40,7 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const egress = await watchEgress(page);
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 }); // the demo first
   // One policy (written by csp.js before any other script): the app's own origin only, no site allowed.
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').count()).toBe(1);
@@ -78,7 +80,7 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   await page.getByTestId('classify-button').click();
   await expect.poll(() => page.locator('[data-testid="top-classes"] li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-model').click()]);
-  expect(download.suggestedFilename()).toMatch(/^zero-shot-studio-seed-.*\.json$/);
+  expect(download.suggestedFilename()).toMatch(/^zero-shot-studio-semantic-mlp-.*\.json$/);
 
   // A broken feature file: a clear sentence naming the file and line; the dataset stays.
   const broken = writeRelease(fixture.text, (p, bytes) => {
@@ -100,4 +102,39 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   // Dropped files are read locally: no request ever carried their names.
   expect(egress.requests.filter((url) => /AwA2-|classes\.txt|predicate/.test(url))).toEqual([]);
   await context.close();
+});
+
+test('a dropped folder of own .npy features loads and trains; an xlsa17 CUB folder is named CUB and compared with CUB’s published numbers', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+  await page.goto(inject('baseUrl'));
+  await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
+
+  await page.getByTestId('folder-input').setInputFiles(writeRelease(genericRelease('my-dataset/').files));
+  await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toMatch(/your own features/);
+  await page.getByTestId('load-button').click();
+  await expect.poll(() => page.getByTestId('dataset-images').textContent(), { timeout: 60_000 }).toBe('72');
+  expect(await page.getByTestId('dataset-summary').textContent()).toMatch(/6 classes × 4 attributes \(own features\)/);
+  await page.locator('select[name="method"]').selectOption('eszsl');
+  await page.getByTestId('train-button').click();
+  await page.getByTestId('run-row').first().waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^6 classes × 4 attributes \(own features\)eszslgivenatt/);
+  await page.getByTestId('no-published').waitFor();
+
+  const cub = shapedRelease('CUB');
+  const files: Record<string, Uint8Array> = {};
+  for (const file of cub.files) files[file.path] = new Uint8Array(await new Response(file.stream()).arrayBuffer());
+  await page.getByTestId('folder-input').setInputFiles(writeRelease(files));
+  await expect.poll(() => page.getByTestId('staged-layout').textContent(), { timeout: 30_000 }).toBe('xlsa17 release');
+  await page.getByTestId('load-button').click();
+  await expect.poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 60_000 }).toMatch(/CUB \(xlsa17 release\)/);
+  await page.getByTestId('train-button').click();
+  await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 120_000 }).toBe(2);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^CUB \(xlsa17 release\)eszslpsatt/);
+  await page.getByRole('button', { name: /published CUB results/ }).click();
+  const table = await page.getByTestId('published-table').textContent();
+  expect(table).toMatch(/ESZSL.*53\.9.*12\.6.*63\.8.*21\.0/);
+  expect(table).not.toMatch(/AGZSL/); // an AwA2-only row
+  // Both datasets stay stored side by side.
+  await expect.poll(() => page.getByTestId('stored-dataset').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+  await page.close();
 });

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { zipSync } from 'fflate';
 import { makeFixture, PER_CLASS } from './io/helpers/fixtures.ts';
+import { genericRelease } from './io/helpers/generic-release.ts';
+import { shapedRelease } from './helpers/xlsa17-shaped.ts';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from '../../src/cli/args.ts';
 
@@ -24,6 +26,12 @@ describe('parseArgs', () => {
     });
     // The method's old id, from before it was renamed, still names it.
     expect(parseArgs(['train', 'demo', '--method', 'seed', '--epochs', '3'])).toMatchObject({ config: { method: 'semantic-mlp', params: { epochs: 3 } } });
+  });
+
+  test('takes the class semantics by name, the method’s protocol by default, and holds nothing out by default', () => {
+    expect(parseArgs(['train', '/data/cub', '--method', 'eszsl'])).toMatchObject({ config: { semantics: 'protocol', validationFraction: 0 } });
+    expect(parseArgs(['train', '/data/cub', '--method', 'eszsl', '--semantics', 'original_att'])).toMatchObject({ config: { semantics: 'original_att' } });
+    expect(() => parseArgs(['train', 'demo', '--semantics', 'word2vec'])).toThrow(/--semantics expects protocol, att, original_att, zscore, binary, loaded, got "word2vec"/);
   });
 
   test('defaults the split to ps for a dataset path', () => {
@@ -137,6 +145,36 @@ describe('npm run zsl on release files', () => {
     expect(error.code).toBe(1);
     expect(error.stderr).toMatch(/^Error: AwA2-labels\.txt, line \d+: .*51/m);
     expect(error.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm run zsl on the generic layout and on xlsa17 folders', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'zsl-cli-generic-'));
+  const write = (files: Record<string, Uint8Array>) => {
+    for (const [relative, bytes] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+      writeFileSync(path.join(root, relative), bytes);
+    }
+  };
+  write(genericRelease('my-dataset/').files);
+
+  test('trains ESZSL on a small .npy dataset, on its given split, with att built from the table', async () => {
+    const { stdout } = await zsl('train', path.join(root, 'my-dataset'), '--method', 'eszsl', '--backend', 'cpu', '--json');
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ dataset: '6 classes × 4 attributes (own features)', benchmark: null, split: 'given', semantics: 'att', held_out_for_curves: 0 });
+    expect(last.zsl_top1).toBeGreaterThan(90);
+  });
+
+  test('a CUB-shaped xlsa17 folder is named CUB and trained on att, all of trainval_loc', async () => {
+    const release = shapedRelease('CUB');
+    const files: Record<string, Uint8Array> = {};
+    for (const file of release.files) files[file.path] = new Uint8Array(await new Response(file.stream()).arrayBuffer());
+    write(files);
+    const { stdout } = await zsl('train', path.join(root, 'xlsa17/data/CUB'), '--method', 'eszsl', '--backend', 'cpu', '--json');
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ dataset: 'CUB (xlsa17 release)', benchmark: 'CUB', split: 'ps', semantics: 'att', held_out_for_curves: 0 });
+    const other = await zsl('train', path.join(root, 'xlsa17/data/CUB'), '--method', 'eszsl', '--semantics', 'zscore', '--backend', 'cpu', '--json');
+    expect(JSON.parse(other.stdout.trim().split('\n').at(-1)!)).toMatchObject({ semantics: 'zscore' });
   });
 });
 

@@ -3,6 +3,8 @@
  * attribute matrix and the splits. Validated on construction so that every later
  * stage can trust its shapes. Pure TypeScript: no DOM, no tfjs.
  */
+import { validateSemanticSets, type SemanticSets } from './class-semantics.ts';
+import type { BenchmarkId } from './dataset-identity.ts';
 import { ZslError } from '../errors.ts';
 
 /** Where a dataset's features came from; a photo can only be matched in the same space. */
@@ -44,6 +46,10 @@ export interface ZslDataset {
   classAttributes: Float32Array;
   splits: Split[];
   featureSource: FeatureSource;
+  /** The release's other class × attribute matrices, for runs that ask for them (see data/class-semantics.ts). */
+  semanticSets?: SemanticSets;
+  /** Which of the five xlsa17 benchmarks it is, when recognised (its published numbers apply). */
+  benchmark?: BenchmarkId;
 }
 
 export type DatasetInput = Omit<ZslDataset, 'numSamples' | 'featureDim'> & { featureDim: number };
@@ -78,6 +84,7 @@ export function createDataset(input: DatasetInput): ZslDataset {
     );
   }
   assertFinite(classAttributes, 'classAttributes', attributeNames.length);
+  if (input.semanticSets) validateSemanticSets(input.semanticSets, numClasses, attributeNames.length);
   assertFinite(features, 'features', featureDim);
   for (let i = 0; i < numSamples; i++) {
     const label = labels[i]!;
@@ -182,11 +189,13 @@ export function describeDataset(dataset: ZslDataset) {
     classNames: dataset.classNames,
     attributes: dataset.attributeNames.length,
     featureSource: dataset.featureSource,
+    benchmark: dataset.benchmark ?? null,
     splits: dataset.splits.map((s) => ({
       name: s.name,
       description: s.description,
       seen: s.seenClasses.length,
       unseen: s.unseenClasses.length,
+      unseenClasses: s.unseenClasses,
       train: s.trainIndices.length,
       testSeen: s.testSeenIndices.length,
       testUnseen: s.testUnseenIndices.length,

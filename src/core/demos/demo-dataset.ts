@@ -128,5 +128,7 @@ export function generateDemoDataset(options: DemoOptions = {}): ZslDataset {
     classAttributes,
     splits: [split],
     featureSource: { kind: 'synthetic', network: DEMO_GENERATOR },
+    // The raw strengths, so that a run can use them as a release's att / original_att.
+    semanticSets: { original: raw },
   });
 }

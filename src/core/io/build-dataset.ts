@@ -5,6 +5,7 @@
  * `inspectFiles` answers the same questions (sizes, counts, splits) without parsing
  * the feature file. Pure TypeScript: no DOM, no Node modules, no tfjs.
  */
+import { BENCHMARKS, contentKey, recogniseBenchmark, type BenchmarkId } from '../data/dataset-identity.ts';
 import { createDataset, type Split, type ZslDataset } from '../data/dataset.ts';
 import { throwIfAborted, ZslError } from '../errors.ts';
 import { splitFromClasses } from '../data/holdout-split.ts';
@@ -14,6 +15,7 @@ import { assertUsable, recogniseLayout, type LayoutDescription, type LayoutName 
 import { getVariable, readMat5, type MatFile } from './mat5.ts';
 import { matIndices, matStrings, matToFloat32 } from './mat5-values.ts';
 import { DEFAULT_SEMANTIC, readClassSide, type ClassSide, type SemanticOptions, type SemanticRecord } from './read-semantics.ts';
+import { readGenericImages } from './read-generic.ts';
 import { readAll, type SourceFile } from './source-file.ts';
 import { parseFilenames, parseLabels, parseNameList, resolveClasses } from './text-lists.ts';
 import { expandZips } from './zip.ts';
@@ -84,9 +86,10 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
   report({ phase: 'Building splits', fraction: 0.96 });
   const splits = await buildSplits(layout, side, images.labels, options.holdout, signal);
   const network = images.network;
+  const identity = nameDataset(layout, side, images);
   const dataset = createDataset({
-    id: options.id ?? `awa2-${layout.layout}`,
-    name: options.name ?? `AwA2 (${layout.layout === 'xlsa17' ? 'xlsa17 release' : layout.layout === 'mixed' ? 'text features + xlsa17 splits' : 'text release'})`,
+    id: options.id ?? identity.id,
+    name: options.name ?? identity.name,
     features: images.features,
     featureDim: images.featureDim,
     labels: images.labels,
@@ -95,9 +98,21 @@ export async function buildDataset(files: SourceFile[], options: BuildOptions = 
     classAttributes: side.classAttributes,
     splits,
     featureSource: { kind: 'release', network },
+    semanticSets: side.sets,
+    ...(identity.benchmark ? { benchmark: identity.benchmark } : {}),
   });
   report({ phase: 'Done', fraction: 1 });
   return { dataset, semantic: side.semantic, layout, ...(images.imageFiles ? { imageFiles: images.imageFiles } : {}) };
+}
+
+/** The benchmark it is (or a plain description) and a content-keyed id, so no other dataset ever shares it. */
+function nameDataset(layout: LayoutDescription, side: ClassSide, images: Images): { id: string; name: string; benchmark: BenchmarkId | null } {
+  const paths = Object.values(layout.files).map((f) => f.path);
+  const benchmark = recogniseBenchmark({ paths, classNames: side.classNames, attributes: side.attributeNames.length, images: images.labels.length });
+  const release = layout.layout === 'xlsa17' ? 'xlsa17 release' : layout.layout === 'mixed' ? 'text features + xlsa17 splits' : layout.layout === 'generic' ? 'own features' : 'text release';
+  const what = benchmark ? BENCHMARKS[benchmark].label : `${side.classNames.length} classes × ${side.attributeNames.length} attributes`;
+  const key = contentKey({ ...images, classNames: side.classNames, attributeNames: side.attributeNames }).slice(0, 12);
+  return { id: `${(benchmark ?? layout.layout).toLowerCase()}-${key}`, name: `${what} (${release})`, benchmark };
 }
 
 export interface InspectResult {
@@ -111,6 +126,8 @@ export interface InspectResult {
   splits: {
     ps?: { trainval: number; test_seen: number; test_unseen: number; derived: boolean };
     ss?: { train: number; test: number };
+    /** The generic layout's split from its class lists. */
+    given?: { train: number; test_seen: number; test_unseen: number };
   };
   missing: string[];
   files: Record<string, string>;
@@ -146,6 +163,7 @@ export async function inspectFiles(files: SourceFile[], options: InspectOptions 
   const splits = await buildSplits(layout, side, labels, options.holdout, options.signal);
   const ps = splits.find((s) => s.name === 'ps');
   const ss = splits.find((s) => s.name === 'ss');
+  const given = splits.find((s) => s.name === 'given');
   return {
     layout: layout.layout,
     checked: options.full || !layout.files.features ? 'every value' : 'layout',
@@ -156,6 +174,7 @@ export async function inspectFiles(files: SourceFile[], options: InspectOptions 
     splits: {
       ...(ps ? { ps: { trainval: ps.trainIndices.length, test_seen: ps.testSeenIndices.length, test_unseen: ps.testUnseenIndices.length, derived: !side.attSplits } } : {}),
       ...(ss ? { ss: { train: ss.trainIndices.length + ss.testSeenIndices.length, test: ss.testUnseenIndices.length } } : {}),
+      ...(given ? { given: { train: given.trainIndices.length, test_seen: given.testSeenIndices.length, test_unseen: given.testUnseenIndices.length } } : {}),
     },
     missing: layout.missing,
     files: Object.fromEntries(Object.entries(layout.files).map(([role, f]) => [role, f.path])),
@@ -221,6 +240,11 @@ type ImageProgress = (fraction: number, bytes?: { bytesDone: number; bytesTotal:
 
 async function readImages(layout: LayoutDescription, side: ClassSide, signal: AbortSignal | undefined, parseFeatures: FeatureFileParser, progress: ImageProgress): Promise<Images> {
   const f = layout.files;
+  if (layout.layout === 'generic') {
+    const images = await readGenericImages(layout, side.classNames, signal);
+    progress(1);
+    return images;
+  }
   if (f.features) {
     const labels = await readLabels(layout, side.classNames.length, signal);
     const imageFiles = f.filenames ? parseFilenames(await readAll(f.filenames, signal), f.filenames.name) : undefined;
@@ -271,6 +295,12 @@ async function buildSplits(layout: LayoutDescription, side: ClassSide, labels: I
   const f = layout.files;
   const splits: Split[] = [];
   const att = side.attSplits;
+  if (layout.layout === 'generic') {
+    const seenFile = (f.trainvalClassesProposed ?? f.trainClasses)!;
+    const unseenFile = (f.testClassesProposed ?? f.testClasses)!;
+    splits.push(await fromLists('given', `The split of ${seenFile.name} / ${unseenFile.name}`, seenFile, unseenFile));
+    return splits;
+  }
   if (att) {
     const n = labels.length;
     const locs = {

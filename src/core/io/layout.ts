@@ -1,7 +1,8 @@
 /**
  * Recognising what a dropped folder or zip holds: the AwA2 text release, the xlsa17
- * release (res101.mat + att_splits.mat) or a mix (AwA2 text features + xlsa17
- * att_splits.mat for the proposed split). Files are matched by name under any prefix
+ * release (res101.mat + att_splits.mat), a mix (AwA2 text features + xlsa17
+ * att_splits.mat for the proposed split), or the generic layout for any dataset
+ * (features.npy, labels.txt, attributes.csv, class lists; see the README). Files are matched by name under any prefix
  * (e.g. Animals_with_Attributes2/); the result says which file plays which role,
  * what is missing (as sentences) and which roles have two candidates.
  * Pure TypeScript: no DOM, no Node modules.
@@ -12,9 +13,10 @@ import type { SourceFile } from './source-file.ts';
 export type FileRole =
   | 'classes' | 'predicates' | 'matrixContinuous' | 'matrixBinary'
   | 'trainClasses' | 'testClasses' | 'trainvalClassesProposed' | 'testClassesProposed'
-  | 'features' | 'labels' | 'filenames' | 'res101' | 'attSplits';
+  | 'features' | 'labels' | 'filenames' | 'res101' | 'attSplits'
+  | 'npyFeatures' | 'attributeTable';
 
-export type LayoutName = 'awa2-text' | 'xlsa17' | 'mixed' | 'unknown';
+export type LayoutName = 'awa2-text' | 'xlsa17' | 'mixed' | 'generic' | 'unknown';
 
 export interface LayoutDescription {
   layout: LayoutName;
@@ -43,6 +45,9 @@ const ROLE_BY_NAME: Array<[RegExp, FileRole]> = [
   [/-filenames\.txt$/i, 'filenames'],
   [/^res101\.mat$/i, 'res101'],
   [/^att_splits\.mat$/i, 'attSplits'],
+  [/\.npy$/i, 'npyFeatures'],
+  [/^labels\.(txt|csv)$/i, 'labels'],
+  [/^(class[-_]?)?attributes\.(csv|tsv)$/i, 'attributeTable'],
 ];
 
 /** Describes the files; never throws (see assertUsable). */
@@ -69,12 +74,19 @@ export function recogniseLayout(files: SourceFile[]): LayoutDescription {
   const has = (role: FileRole) => files_[role] !== undefined;
   const textFeatures = has('features');
   const layout: LayoutName =
-    textFeatures && has('attSplits') ? 'mixed' : textFeatures ? 'awa2-text' : has('res101') || has('attSplits') ? 'xlsa17' : 'unknown';
+    textFeatures && has('attSplits') ? 'mixed' : textFeatures ? 'awa2-text' : has('res101') || has('attSplits') ? 'xlsa17' : has('npyFeatures') ? 'generic' : 'unknown';
   const missing: string[] = [];
   if (layout === 'unknown') {
     missing.push(
-      'No image features were found: expected Features/<network>/AwA2-features.txt (AwA2 text release) or res101.mat (xlsa17).',
+      'No image features were found: expected Features/<network>/AwA2-features.txt (AwA2 text release), res101.mat (xlsa17) or features.npy (the generic layout).',
     );
+  }
+  if (layout === 'generic') {
+    if (!has('labels')) missing.push('labels.txt is missing: it gives the class (name or number) of each row of the features .npy file.');
+    if (!has('attributeTable')) missing.push('attributes.csv (or .tsv) is missing: it gives one row of attribute values per class.');
+    if (!(has('trainvalClassesProposed') || has('trainClasses')) || !(has('testClassesProposed') || has('testClasses'))) {
+      missing.push('No split was found: expected trainclasses.txt (the seen classes) and testclasses.txt (the unseen classes), one name a line.');
+    }
   }
   if (layout === 'awa2-text' || layout === 'mixed') {
     if (!has('labels')) missing.push('AwA2-labels.txt is missing: it gives the class of each line of the feature file.');
@@ -122,6 +134,7 @@ export function fileLabel(role: FileRole): string {
     trainvalClassesProposed: 'trainvalclasses-proposed.txt', testClassesProposed: 'testclasses-proposed.txt',
     features: 'feature file (*-features.txt)', labels: 'labels file (*-labels.txt)', filenames: 'filenames file (*-filenames.txt)',
     res101: 'res101.mat', attSplits: 'att_splits.mat',
+    npyFeatures: 'features file (*.npy)', attributeTable: 'attribute table (attributes.csv or .tsv)',
   };
   return labels[role];
 }

@@ -5,12 +5,14 @@
  * was done are returned so the dataset records them.
  * Pure TypeScript: no DOM, no Node modules.
  */
+import type { SemanticSets } from '../data/class-semantics.ts';
 import { ZslError } from '../errors.ts';
 import { normaliseAttributes, NORMALISATIONS, type SemanticNormalisation } from '../data/semantic.ts';
 import type { LayoutDescription } from './layout.ts';
 import { readMat5, getVariable, type MatFile } from './mat5.ts';
 import { matStrings, matToFloat32 } from './mat5-values.ts';
 import { countMissing, fillMissing, MISSING_FILLS, parsePredicateMatrix, type MissingFill } from './predicate-matrix.ts';
+import { readGenericClassSide } from './read-generic.ts';
 import { readAll } from './source-file.ts';
 import { parseIndexedNames } from './text-lists.ts';
 
@@ -47,11 +49,14 @@ export interface ClassSide {
   /** classes × attributes, row-major, after fill and normalisation. */
   classAttributes: Float32Array;
   semantic: SemanticRecord;
+  /** The release's raw matrices, so that a run can choose another one than the loaded. */
+  sets: SemanticSets;
   /** att_splits.mat when present (for the splits). */
   attSplits?: MatFile;
 }
 
 export async function readClassSide(layout: LayoutDescription, options: SemanticOptions, signal?: AbortSignal): Promise<ClassSide> {
+  if (layout.layout === 'generic') return readGenericClassSide(layout, options, signal);
   const f = layout.files;
   const attSplits = f.attSplits ? readMat5(await readAll(f.attSplits, signal), f.attSplits.name) : undefined;
   let classNames: string[] | undefined;
@@ -96,18 +101,33 @@ export async function readClassSide(layout: LayoutDescription, options: Semantic
     raw = continuous.map((v) => (v > mean ? 1 : 0));
     from = `the continuous matrix thresholded at its mean (${mean.toFixed(2)}), as the AwA2 binary matrix is`;
   }
+  const sets: SemanticSets = {};
+  const parseText = async (file: NonNullable<typeof textFile>, kind: 'continuous' | 'binary') =>
+    file === textFile ? raw : parsePredicateMatrix(await readAll(file, signal), file.name, { classes: c, attributes: a, kind });
+  if (f.matrixContinuous) sets.original = await parseText(f.matrixContinuous, 'continuous');
+  else if (original) sets.original = original.values;
+  if (attSplits?.variables.has('att')) sets.att = readAtt(attSplits, c, a);
+  if (f.matrixBinary) sets.binary = await parseText(f.matrixBinary, 'binary');
   const missingCount = options.source === 'continuous' ? countMissing(raw) : 0;
   let classAttributes: Float32Array;
   let description: string;
   if (!textFile && options.source === 'continuous' && options.normalise === 'l2' && options.missing === 'keep' && attSplits?.variables.has('att')) {
-    classAttributes = matToFloat32(getVariable(attSplits, 'att'), attSplits.file, { transpose: true }).values;
+    classAttributes = sets.att!;
     description = `${attSplits.file} att (xlsa17's L2-normalised attributes).`;
   } else {
     classAttributes = normaliseAttributes(fillMissing(raw, c, a, options.missing), c, a, options.normalise);
     const fill = options.source === 'binary' || missingCount === 0 ? '' : `, ${missingCount} missing (-1) ${options.missing === 'keep' ? 'kept as -1' : options.missing === 'zero' ? 'set to 0' : 'set to the column mean'}`;
     description = `${options.source} attributes from ${from}${fill}, ${options.normalise === 'zscore' ? 'each attribute z-scored over the classes' : options.normalise === 'l2' ? 'each class L2-normalised' : 'not normalised'}.`;
   }
-  return { classNames, attributeNames, classAttributes, semantic: { ...options, description, missingCount }, ...(attSplits ? { attSplits } : {}) };
+  return { classNames, attributeNames, classAttributes, semantic: { ...options, description, missingCount }, sets, ...(attSplits ? { attSplits } : {}) };
+}
+
+function readAtt(attSplits: MatFile, classes: number, attributes: number): Float32Array {
+  const att = matToFloat32(getVariable(attSplits, 'att'), attSplits.file, { transpose: true });
+  if (att.rows !== classes || att.cols !== attributes) {
+    throw new ZslError(`is ${att.cols} × ${att.rows}; expected ${attributes} attributes × ${classes} classes, as original_att.`, { file: attSplits.file, variable: 'att' });
+  }
+  return att.values;
 }
 
 function assertSameClasses(text: string[], mat: string[], textFile: string, matFile: string): void {

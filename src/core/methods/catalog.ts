@@ -4,6 +4,7 @@
  * from it, the CLI its flags, the worker its runs. No tfjs here, so the page can
  * read it without loading TensorFlow.js; the runners live in registry.ts.
  */
+import { SEMANTICS_CHOICES, type SemanticsChoice } from '../data/class-semantics.ts';
 import { ZslError } from '../errors.ts';
 
 export type MethodName = 'semantic-mlp' | 'eszsl' | 'sae' | 'devise' | 'ale' | 'sje' | 'cvae';
@@ -38,8 +39,14 @@ export interface TrainConfig {
   method: MethodName;
   split: string;
   seed: number;
-  /** Fraction of the seen training images held out for the validation curves. */
+  /**
+   * Fraction of the seen training images held out for the validation curves of a
+   * trained method (0 by default: the benchmark protocol fits on all of trainval;
+   * closed forms have no curves and always fit on all).
+   */
   validationFraction: number;
+  /** The class × attribute matrix the run uses ('protocol': the method's published choice). */
+  semantics: SemanticsChoice;
   /** GZSL calibrated stacking: none, γ chosen on held-out seen classes, or the fixed γ below. */
   calibration: Calibration;
   gamma: number;
@@ -61,7 +68,7 @@ const ATTRIBUTES: ParamSpec = {
   flag: 'attributes',
   kind: 'choice',
   default: 'l2',
-  choices: { l2: 'L2 per class', dataset: 'as loaded' },
+  choices: { l2: 'L2 per class', dataset: 'unchanged' },
   help: 'Closed forms and ranking losses are usually run on L2-normalised class attributes.',
 };
 const withGrid = (spec: ParamSpec, grid: number[]): ParamSpec => ({ ...spec, grid });
@@ -153,9 +160,9 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
         float('attributeNoise', 'Attribute noise', 'attribute-noise', 1.5, 0, 10, 'Noise on the attributes the generator learns from (× their RMS): keeps it from memorising the seen classes.'),
         [0, 0.5, 1, 1.5, 2],
       ),
-      int('syntheticPerClass', 'Synthetic features per unseen class', 'synthetic', 300, 1, 100_000),
+      withGrid(int('syntheticPerClass', 'Synthetic features per unseen class', 'synthetic', 300, 1, 100_000), [100, 300, 1000]),
       int('classifierEpochs', 'Classifier epochs', 'classifier-epochs', 20, 1, 10_000),
-      float('classifierLearningRate', 'Classifier learning rate', 'classifier-lr', 1e-3, 1e-7, 10, 'Higher trusts the real seen features more: better with calibrated stacking, worse without.'),
+      withGrid(float('classifierLearningRate', 'Classifier learning rate', 'classifier-lr', 1e-3, 1e-7, 10, 'Higher trusts the real seen features more: better with calibrated stacking, worse without.'), [3e-4, 1e-3, 3e-3]),
       ATTRIBUTES,
     ],
   },
@@ -192,7 +199,7 @@ export function defaultParams(method: MethodName): Record<string, ParamValue> {
 }
 
 export function defaultConfig(method: MethodName = 'semantic-mlp', split = 'demo'): TrainConfig {
-  return { method, split, seed: 1, validationFraction: 0.1, calibration: 'none', gamma: 0, params: defaultParams(method), tune: [] };
+  return { method, split, seed: 1, validationFraction: 0, semantics: 'protocol', calibration: 'none', gamma: 0, params: defaultParams(method), tune: [] };
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = defaultConfig();
@@ -213,6 +220,8 @@ export function validateTrainConfig(config: TrainConfig): TrainConfig {
   if (!(config.validationFraction >= 0 && config.validationFraction <= 0.5)) {
     fail('validationFraction', 'a fraction from 0 to 0.5', config.validationFraction);
   }
+  const semantics = config.semantics ?? 'protocol';
+  if (!(semantics in SEMANTICS_CHOICES)) fail('semantics', `one of ${Object.keys(SEMANTICS_CHOICES).join(', ')}`, semantics);
   if (!['none', 'holdout', 'fixed'].includes(config.calibration)) fail('calibration', 'none, holdout or fixed', config.calibration);
   if (!Number.isFinite(config.gamma)) fail('gamma', 'a finite number', config.gamma);
   const known = new Set(info.params.map((p) => p.key));
@@ -240,7 +249,7 @@ export function validateTrainConfig(config: TrainConfig): TrainConfig {
       fail('tune', `settings of ${info.name} that can be searched (${searchable.join(', ') || 'none'})`, key);
     }
   }
-  return { ...config, params, tune };
+  return { ...config, semantics, params, tune };
 }
 
 /** Every combination of the grids of the tuned settings, on top of `params`. */

@@ -24,6 +24,8 @@ import {
 } from '../methods/catalog.ts';
 import { RUNNERS } from '../methods/registry.ts';
 import type { ZslModel } from '../methods/types.ts';
+import { resolveSemantics, type SemanticsName } from '../data/class-semantics.ts';
+import type { BenchmarkId } from '../data/dataset-identity.ts';
 import { l2Rows } from '../data/semantic.ts';
 import type { Progress } from '../progress.ts';
 import { runTraining, type EpochPoint, type StepPoint } from './train-loop.ts';
@@ -40,6 +42,9 @@ export type EpochReport = EpochPoint & { test: EpochTestPoint | null };
 export interface RunSummary {
   /** The dataset the run was trained on (its id: "demo-7", a stored dataset's id…). */
   datasetId: string;
+  /** Its name as shown ("CUB (xlsa17 release)") and the benchmark it is, for the runs table and the published comparison. */
+  datasetName: string;
+  benchmark: BenchmarkId | null;
   method: MethodName;
   split: string;
   backend: BackendName;
@@ -47,6 +52,10 @@ export interface RunSummary {
   evaluation: EvaluationResult;
   /** Settings chosen on held-out seen classes, with the held-out ZSL top-1 of every combination tried. */
   tuning: { chosen: Record<string, ParamValue>; tried: Array<{ params: Record<string, ParamValue>; heldOutTop1: number }> } | null;
+  /** The class × attribute matrix the run used, by name and in a sentence. */
+  semantics: { name: SemanticsName; description: string };
+  /** Training images held out for the validation curves (0: the final model saw all of the split's training images). */
+  heldOutForCurves: number;
   /** The γ used for GZSL and where it came from. */
   calibration: { mode: TrainConfig['calibration']; gamma: number };
   epochsCompleted: number;
@@ -76,6 +85,8 @@ export interface RunCheckpoint {
   epoch: number;
   step: number;
   state: TrainerState;
+  /** Seconds the run has taken up to this checkpoint, over every earlier resume too, so a resumed run's time adds up. */
+  seconds?: number;
 }
 
 /**
@@ -95,11 +106,22 @@ export function assertFitsDevice(bytes: number): void {
   }
 }
 
-/** The class attributes a method is run on: as loaded, or L2-normalised per class. */
+/**
+ * The class attributes a method is run on: the matrix its configuration names
+ * (by default its published protocol's), then L2-normalised per class when its
+ * `attributes` setting says so.
+ */
 export function datasetForMethod(dataset: ZslDataset, config: TrainConfig): ZslDataset {
-  if (config.params.attributes !== 'l2') return dataset;
+  return methodData(dataset, config).dataset;
+}
+
+function methodData(dataset: ZslDataset, config: TrainConfig): { dataset: ZslDataset; semantics: RunSummary['semantics'] } {
+  const chosen = resolveSemantics(dataset, config.semantics ?? 'protocol', config.method);
+  const l2 = config.params.attributes === 'l2';
   const rows = dataset.classNames.length;
-  return { ...dataset, classAttributes: l2Rows(dataset.classAttributes, rows, dataset.attributeNames.length) };
+  const classAttributes = l2 ? l2Rows(chosen.matrix, rows, dataset.attributeNames.length) : chosen.matrix;
+  const description = l2 && chosen.name !== 'att' ? `${chosen.description}, then each class L2-normalised` : chosen.description;
+  return { dataset: { ...dataset, classAttributes }, semantics: { name: chosen.name, description } };
 }
 
 export async function trainAndEvaluate(
@@ -109,34 +131,43 @@ export async function trainAndEvaluate(
   backend: BackendName,
   hooks: RunHooks = {},
 ): Promise<{ model: ZslModel; run: RunSummary }> {
-  const started = performance.now();
+  // A resumed run counts the time it took before the interruption.
+  const started = performance.now() - (hooks.resume?.seconds ?? 0) * 1000;
+  const elapsed = () => (performance.now() - started) / 1000;
   let config = validateTrainConfig(rawConfig);
-  const dataset = datasetForMethod(original, config);
-  const view = makeTrainingView(dataset, split, { validationFraction: config.validationFraction, seed: config.seed });
+  const { dataset, semantics } = methodData(original, config);
+  // A closed form draws no curves, so nothing is held out from it.
+  const validationFraction = RUNNERS[config.method].family === 'closed-form' ? 0 : config.validationFraction;
+  const view = makeTrainingView(dataset, split, { validationFraction, seed: config.seed });
   assertFitsDevice(view.train.features.byteLength);
   const tuning = config.tune.length > 0 ? await tune(view, config, hooks) : null;
   if (tuning) config = { ...config, params: tuning.chosen };
-  const fitted = await fitModel(view, dataset, split, config, hooks);
+  // γ is chosen before the final fit, so the per-epoch GZSL curves use the γ the final model uses.
+  const gamma = await calibrate(view, config, hooks);
+  const fitted = await fitModel(view, dataset, split, config, gamma, hooks, elapsed);
   const { model } = fitted;
   try {
     if (hooks.cancelSignal?.aborted) throw new CancelledError('Training was cancelled.');
-    const gamma = await calibrate(view, config, hooks);
     hooks.onProgress?.({ phase: 'Evaluating on the test images', fraction: 1, etaSeconds: null });
     const evaluation = await evaluateModel(model, dataset, split, { gamma, signal: hooks.cancelSignal });
     return {
       model,
       run: {
         datasetId: original.id,
+        datasetName: original.name,
+        benchmark: original.benchmark ?? null,
         method: config.method,
         split: split.name,
         backend,
         config,
         evaluation,
         tuning,
+        semantics,
+        heldOutForCurves: view.validation?.size ?? 0,
         calibration: { mode: config.calibration, gamma },
         epochsCompleted: fitted.epochsCompleted,
         stopped: fitted.stopped,
-        seconds: (performance.now() - started) / 1000,
+        seconds: elapsed(),
         classNames: dataset.classNames,
       },
     };
@@ -146,7 +177,7 @@ export async function trainAndEvaluate(
   }
 }
 
-async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, hooks: RunHooks) {
+async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, gamma: number, hooks: RunHooks, elapsed: () => number) {
   const runner = RUNNERS[config.method];
   if (runner.family === 'closed-form') {
     // A closed form has no partial result: stopping it is cancelling it.
@@ -171,7 +202,7 @@ async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, c
       startStep: hooks.resume?.step,
       onEpochDone:
         trainer.checkpoint && hooks.onCheckpoint
-          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot() })
+          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot(), seconds: elapsed() })
           : undefined,
       control: { stopSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined, waitWhilePaused: hooks.waitWhilePaused },
       onSteps: hooks.onSteps,
@@ -179,7 +210,7 @@ async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, c
       onEpoch: async (point) => {
         const test =
           epochTestImages > 0
-            ? await evaluateModel(trainer.model, dataset, split, { gamma: config.gamma, maxImages: epochTestImages })
+            ? await evaluateModel(trainer.model, dataset, split, { gamma, maxImages: epochTestImages })
             : null;
         hooks.onEpoch?.({ ...point, test: test && { zslTop1: test.zslTop1, h: test.h } });
       },

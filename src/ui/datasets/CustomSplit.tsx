@@ -1,4 +1,5 @@
 /** Pick which classes stay unseen: a custom split for experiments and teaching. */
+import { humanClassName } from '../../core/data/dataset-identity.ts';
 import { useState } from 'react';
 import { useAppState, useController } from '../context.ts';
 
@@ -20,7 +21,7 @@ export function CustomSplit() {
       <div className="class-grid">
         {dataset.classNames.map((name, c) => (
           <label key={name}>
-            <input type="checkbox" checked={unseen.has(c)} onChange={() => toggle(c)} /> {name}
+            <input type="checkbox" checked={unseen.has(c)} onChange={() => toggle(c)} /> {humanClassName(name)}
           </label>
         ))}
       </div>

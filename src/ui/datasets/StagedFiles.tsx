@@ -6,6 +6,7 @@ const LAYOUT_NAMES: Record<string, string> = {
   'awa2-text': 'AwA2 text release',
   xlsa17: 'xlsa17 release',
   mixed: 'AwA2 text features with the xlsa17 split',
+  generic: 'your own features (generic layout: .npy, labels, attribute table, class lists)',
   'image-folder': 'pictures in class folders (features will be extracted with the image backbone)',
   unknown: 'not recognised',
 };
@@ -22,7 +23,7 @@ export function StagedFiles() {
     <div className="staged" data-testid="staged">
       <p>
         <strong>Recognised:</strong> <span data-testid="staged-layout">{LAYOUT_NAMES[info.layout] ?? info.layout}</span>
-        {info.ignored > 0 && <span className="hint"> ({info.ignored} other files ignored)</span>}
+        {info.ignored > 0 && <span className="hint"> ({info.ignored} other {info.ignored === 1 ? 'file' : 'files'} ignored)</span>}
       </p>
       <ul className="found">
         {info.found.map((f) => (

@@ -1,6 +1,6 @@
 /**
  * The training setup in the URL, so a teacher can send a link that reproduces
- * a run: dataset, split, method, its settings, seed and calibration. Pure
+ * a run: dataset, split, method, its settings, class semantics, seed and calibration. Pure
  * functions over URLSearchParams (tested in Node); unknown or invalid values
  * are dropped with a sentence, never thrown.
  */
@@ -27,6 +27,7 @@ export function encodeSetup(config: TrainConfig, dataset: string | null, backend
   if (config.calibration === 'fixed') params.set('gamma', String(config.gamma));
   if (config.validationFraction !== defaultConfig().validationFraction) params.set('val', String(config.validationFraction));
   if (config.tune.length > 0) params.set('tune', config.tune.join(','));
+  if (config.semantics !== 'protocol') params.set('semantics', config.semantics);
   const defaults = defaultConfig(config.method).params;
   for (const [key, value] of Object.entries(config.params)) {
     if (value !== defaults[key]) params.set(`p.${key}`, String(value));
@@ -62,6 +63,8 @@ export function decodeSetup(search: URLSearchParams): SharedSetup {
   if (calibration === 'holdout' || calibration === 'fixed') config.calibration = calibration;
   config.gamma = number('gamma', config.gamma);
   config.tune = (search.get('tune') ?? '').split(',').filter(Boolean);
+  const semantics = search.get('semantics');
+  if (semantics !== null) config.semantics = semantics as TrainConfig['semantics'];
   for (const spec of METHOD_INFO[method].params) {
     const text = search.get(`p.${spec.key}`);
     if (text === null) continue;

@@ -1,4 +1,5 @@
 /** Method and settings (built from the catalog's table), Train / Pause / Resume / Stop, progress and live charts. */
+import { protocolSemantics, SEMANTICS_CHOICES, type SemanticsChoice } from '../../core/data/class-semantics.ts';
 import { METHOD_INFO, METHOD_NAMES, type MethodName, type ParamSpec } from '../../core/methods/catalog.ts';
 import type { TrainConfig } from '../../worker/protocol.ts';
 import { useAppState, useController } from '../context.ts';
@@ -71,8 +72,23 @@ function CommonFields({ config, disabled }: { config: TrainConfig; disabled: boo
         <span>Seed</span>
         <input type="number" name="seed" value={config.seed} step={1} disabled={disabled} onChange={(e) => controller.updateConfig({ seed: Number(e.target.value) })} />
       </label>
+      <label className="field" title="The class × attribute matrix the method trains and is evaluated on. The published protocols use att for the classical methods and the z-scored continuous matrix for the seed.">
+        <span>Class semantics</span>
+        <select
+          name="semantics"
+          value={config.semantics}
+          disabled={disabled}
+          onChange={(e) => controller.updateConfig({ semantics: e.target.value as SemanticsChoice })}
+        >
+          {(Object.entries(SEMANTICS_CHOICES) as Array<[SemanticsChoice, string]>).map(([key, text]) => (
+            <option key={key} value={key}>
+              {key === 'protocol' ? `${text} (${protocolSemantics(config.method)})` : text}
+            </option>
+          ))}
+        </select>
+      </label>
       {trained && (
-        <label className="field" title="Share of the seen training images held out for the validation curves.">
+        <label className="field" title="Share of the seen training images held out for the validation curves (0 = none: the final model is fitted on every training image, as the benchmark protocol does; above 0 the results say how many were held out).">
           <span>Validation share</span>
           <input
             type="number"
@@ -147,7 +163,7 @@ export function TrainingPanel() {
       <h2 id="training-title">Training</h2>
       <InterruptedBanner />
       <div className="settings">
-        <label className="field">
+        <label className="field field-method">
           <span>Method</span>
           <select name="method" value={config.method} disabled={!idle} onChange={(e) => controller.setMethod(e.target.value as MethodName)}>
             {METHOD_NAMES.map((m) => (

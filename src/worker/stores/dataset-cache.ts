@@ -224,6 +224,9 @@ function copySmallParts(small: Omit<ZslDataset, 'features' | 'labels' | 'numSamp
     attributeNames: [...small.attributeNames],
     classAttributes: small.classAttributes.slice(),
     featureSource: { ...small.featureSource },
+    ...(small.semanticSets
+      ? { semanticSets: Object.fromEntries(Object.entries(small.semanticSets).map(([key, values]) => [key, values?.slice()])) }
+      : {}),
     splits: small.splits.map((s) => ({
       ...s,
       seenClasses: [...s.seenClasses],

@@ -19,12 +19,13 @@ export const generativeMethods = (): MethodName[] => METHOD_NAMES.filter((m) => 
 
 export type Overrides = Partial<Record<string, Record<string, ParamValue>>>;
 
-/** defaultConfig with overrides, keeping only keys the method has (so overrides for absent settings are harmless). */
+/** defaultConfig with overrides (a `semantics` key names the class matrix), keeping only keys the method has (so overrides for absent settings are harmless). */
 export function evidenceConfig(method: MethodName, split: string, overrides: Overrides, calibration: TrainConfig['calibration']): TrainConfig {
   const base = defaultConfig(method, split);
   const known = new Set(METHOD_INFO[method].params.map((p) => p.key));
-  const extra = Object.fromEntries(Object.entries(overrides[method] ?? {}).filter(([key]) => known.has(key)));
-  return { ...base, calibration, params: { ...base.params, ...extra } };
+  const { semantics, ...rest } = overrides[method] ?? {};
+  const extra = Object.fromEntries(Object.entries(rest).filter(([key]) => known.has(key)));
+  return { ...base, calibration, params: { ...base.params, ...extra }, ...(semantics ? { semantics: semantics as TrainConfig['semantics'] } : {}) };
 }
 
 export interface EvidenceRow {
