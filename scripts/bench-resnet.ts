@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decodePicture } from '../src/cli/node-images.ts';
-import { nodeProbes, setRequestedBackend } from '../src/cli/node-backends.ts';
+import { nodeProbes } from '../src/cli/node-backends.ts';
 import { loadResNet, resNetSpec, defaultPreprocessing } from '../src/core/backbones/resnet-backbone.ts';
 import { writeSafetensors, type NamedTensor } from '../src/core/backbones/safetensors.ts';
 import { selectBackend } from '../src/core/compute/backend.ts';
@@ -104,7 +104,6 @@ const pictures = Array.from({ length: Math.max(photos, extract) }, (_, i) => pho
 const rows: string[] = [];
 console.log(`ResNet-${depth} (torchvision layout, random weights), 224 px, photos 640 × 480 PNG; weights file ${weightsPath}`);
 for (const name of backends) {
-  setRequestedBackend(name);
   const selected = await selectBackend(name, nodeProbes).catch((error: unknown) => ({ name: null, error }));
   if (!selected.name || selected.name !== name) {
     rows.push(`| ${name} | not available here | | | |`);
