@@ -28,7 +28,7 @@ afterAll(async () => {
 
 test('a lost WebGPU device mid-training: fallback, explained, nothing lost, training resumes', async () => {
   const page = await browser.newPage();
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   expect(await page.getByTestId('backend-name').textContent()).toBe('webgpu');
   const rows = () => page.getByTestId('run-row').count();
