@@ -170,4 +170,25 @@ describe('checkpoints', () => {
     expect(resumedLosses.length).toBe(whole.length / 2);
     expect(resumed.run.evaluation).toEqual(full.run.evaluation);
   });
+
+  test('a resumed run counts the time taken before the interruption', async () => {
+    const cfg = withParams(defaultConfig('semantic-mlp', 'demo'), { epochs: 2, hiddenUnits: 16, learningRate: 3e-3 });
+    const checkpoints: RunCheckpoint[] = [];
+    const started = performance.now();
+    const full = await trainAndEvaluate(demo, split, cfg, 'cpu', { epochTestImages: 0, onCheckpoint: async (c) => void checkpoints.push(c) });
+    full.model.dispose();
+    const [first, second] = checkpoints.map((c) => c.seconds!);
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first!);
+    expect(full.run.seconds).toBeGreaterThanOrEqual(second!);
+    expect(full.run.seconds).toBeLessThanOrEqual((performance.now() - started) / 1000);
+
+    // As if the first epoch had taken 500 s before a reload.
+    const before = performance.now();
+    const resumed = await trainAndEvaluate(demo, split, cfg, 'cpu', { epochTestImages: 0, resume: { ...checkpoints[0]!, seconds: 500 } });
+    resumed.model.dispose();
+    const thisPart = (performance.now() - before) / 1000;
+    expect(resumed.run.seconds).toBeGreaterThanOrEqual(500);
+    expect(resumed.run.seconds).toBeLessThanOrEqual(500 + thisPart);
+  });
 });

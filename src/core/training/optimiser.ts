@@ -3,9 +3,9 @@
  * PyTorch's torch.optim.AdamW + clip_grad_value_ (tfjs ships neither).
  *
  * On the backends that compute on the CPU (wasm, cpu) the update runs as ONE loop
- * over each variable's values in JavaScript, the moments in Float32Arrays: on WASM
- * straight in the module's memory (the gradient read and the variable written in
- * place, no copy, no device sync); on cpu through a read and one upload. Written with tfjs ops,
+ * over each variable's values in JavaScript, the moments in Float32Arrays: the
+ * gradient and the variable are read (on WASM straight from the module's memory,
+ * no copy, no device sync) and the new values go back in one upload. Written with tfjs ops,
  * the same update is ~15 element-wise kernels, each a pass over every parameter,
  * which on WASM took longer than the forward and backward passes together. On GPU
  * backends, where a read-back would stall the device, it stays tfjs ops.
@@ -67,12 +67,12 @@ export class AdamW {
 
   private updateLoop(variable: tf.Variable, gradient: tf.Tensor, { m, v }: { m: Float32Array; v: Float32Array }): void {
     const { lr, weightDecay, beta1, beta2, epsilon, clipValue, correction1, correction2 } = this.coefficients();
-    // On WASM the loop reads the gradient and writes the variable where they lie in the module's memory (no copy);
-    // elsewhere, or when another tensor shares the variable's data, through copies.
-    const g = wasmValues(gradient, false) ?? (gradient.dataSync() as Float32Array);
-    const inPlace = wasmValues(variable, true);
-    // A copy: on the cpu backend dataSync hands out the variable's own array.
-    const p = inPlace ?? (variable.dataSync() as Float32Array).slice();
+    // On WASM the loop reads the gradient and the variable where they lie in the module's memory (no copy). It
+    // never writes there: tensors are immutable to tfjs (XNNPACK keeps packed copies of matrix operands by
+    // tensor), so the new values go into a new tensor, one upload.
+    const g = wasmValues(gradient) ?? (gradient.dataSync() as Float32Array);
+    const p = wasmValues(variable) ?? (variable.dataSync() as Float32Array);
+    const next = new Float32Array(p.length);
     const decay = 1 - lr * weightDecay;
     const step = lr / correction1;
     const root2 = Math.sqrt(correction2);
@@ -82,10 +82,10 @@ export class AdamW {
       const vk = beta2 * v[k]! + (1 - beta2) * gk * gk;
       m[k] = mk;
       v[k] = vk;
-      p[k] = p[k]! * decay - (step * mk) / (Math.sqrt(vk) / root2 + epsilon);
+      next[k] = p[k]! * decay - (step * mk) / (Math.sqrt(vk) / root2 + epsilon);
     }
     // tidy frees the uploaded tensor; the variable keeps its data.
-    if (!inPlace) tf.tidy(() => variable.assign(tf.tensor(p, variable.shape, 'float32')));
+    tf.tidy(() => variable.assign(tf.tensor(next, variable.shape, 'float32')));
   }
 
   private updateOps(variable: tf.Variable, gradient: tf.Tensor, { m, v }: { m: tf.Variable; v: tf.Variable }): void {
@@ -134,24 +134,22 @@ export class AdamW {
 }
 
 interface WasmBackendInternals {
-  refCount(dataId: object): number;
   dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
   wasm: { HEAPF32: Float32Array };
 }
 
 /**
- * A float32 tensor's values as a view into the WASM backend's memory, or null
- * (another backend, or tfjs internals other than 4.22's). For writing, only when
- * no other tensor shares the data. The view is taken afresh each step: the
- * module's memory can grow (and move) whenever tfjs allocates.
+ * A float32 tensor's values as a read-only view into the WASM backend's memory,
+ * or null (another backend, or tfjs internals other than 4.22's). The view is
+ * taken afresh each step and used before tfjs allocates again: the module's
+ * memory can grow (and move) whenever it does.
  */
-function wasmValues(t: tf.Tensor, forWriting: boolean): Float32Array | null {
+function wasmValues(t: tf.Tensor): Float32Array | null {
   if (t.dtype !== 'float32' || tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
   const entry = backend.dataIdMap?.get?.(t.dataId);
   const heap = backend.wasm?.HEAPF32;
-  if (!entry || entry.memoryOffset === null || !heap || typeof backend.refCount !== 'function') return null;
-  if (forWriting && backend.refCount(t.dataId) !== 1) return null;
+  if (!entry || entry.memoryOffset === null || !heap) return null;
   return new Float32Array(heap.buffer, entry.memoryOffset, t.size);
 }
 
