@@ -72,6 +72,17 @@ test('the demo zoo: explained with its own animals, results and Classify fit 390
   await page.getByTestId('classification').waitFor();
   expect(await page.locator('[data-testid="top-classes"] li').count()).toBe(5);
   await checkAndShoot(page, 'demo-results');
+
+  // Skipping the explainer is remembered: after a reload it stays hidden, and one click brings it back.
+  await page.getByTestId('explainer-skip').click();
+  expect(await page.getByTestId('explainer').count()).toBe(0);
+  await page.waitForTimeout(500); // the settings are saved as they change
+  await page.reload();
+  await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
+  await page.getByTestId('explainer-show').waitFor();
+  expect(await page.getByTestId('explainer').count()).toBe(0);
+  await page.getByTestId('explainer-show').click();
+  await page.getByTestId('explainer').waitFor();
   await page.close();
 });
 

@@ -41,7 +41,7 @@ import { createRng, shuffled } from '../compute/rng.ts';
 import type { Trainer } from '../training/train-loop.ts';
 import type { TrainingView } from '../data/training-view.ts';
 import { Cvae, featureScale, type Reconstruction } from './cvae-generator.ts';
-import { BatchOrder, meanLoss } from './minibatches.ts';
+import { BatchOrder, meanLoss, TrainingBatches } from './minibatches.ts';
 import { asPrototypes, trainSoftmax } from './softmax-classifier.ts';
 import type { PrepareOptions, ZslModel } from './types.ts';
 
@@ -253,9 +253,7 @@ export function createCvaeTrainer(view: TrainingView, config: CvaeConfig): Train
   const cvae = new Cvae({ featureDim: d, numAttributes: a, latentDim: config.latentDim, hiddenUnits: config.hiddenUnits, reconstruction: config.reconstruction }, rng);
   const model = new CvaeModel(cvae, scale, view.seenAttributes, { features: view.train.features, rowsByClass: subsampleByClass(view, config.maxRealPerClass, rng) }, config);
   const optimizer = new AdamW(cvae.variables, { learningRate: config.learningRate, weightDecay: config.weightDecay });
-  // Training data goes to the device once (already scaled); batches are gathered there.
-  const features = tf.tidy(() => tf.div(tf.tensor2d(view.train.features, [view.train.size, d]), scale) as tf.Tensor2D);
-  const labels = tf.tensor1d(view.train.labels, 'int32');
+  const rows = new TrainingBatches(view.train.features, view.train.labels, d);
   const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, a]);
   const batches = new BatchOrder(view.train.size, config.batchSize, rng);
   const warmupSteps = Math.max(1, config.klWarmupEpochs * batches.stepsPerEpoch);
@@ -272,11 +270,12 @@ export function createCvaeTrainer(view: TrainingView, config: CvaeConfig): Train
       const noiseSeed = rng.seed();
       // Drawn only when used, so a run without attribute noise replays as before it existed.
       const conditionNoise = attributeNoise > 0 ? { std: attributeNoise, seed: rng.seed() } : undefined;
-      const index = batches.next();
-      const loss = optimizer.minimize(() =>
-        tf.tidy(() => cvae.loss(tf.gather(features, index), tf.gather(attributes, tf.gather(labels, index)), beta, noiseSeed, conditionNoise).total),
-      );
-      index.dispose();
+      // The batch is taken (and scaled) before the loss is recorded for its gradient (see TrainingBatches).
+      const batch = rows.batch(batches.nextRows());
+      const x = tf.div(batch.x, scale) as tf.Tensor2D;
+      const a = tf.gather(attributes, batch.labels) as tf.Tensor2D;
+      const loss = optimizer.minimize(() => tf.tidy(() => cvae.loss(x, a, beta, noiseSeed, conditionNoise).total));
+      tf.dispose([batch.x, batch.labels, x, a]);
       model.version++;
       return loss;
     },
@@ -284,7 +283,8 @@ export function createCvaeTrainer(view: TrainingView, config: CvaeConfig): Train
     evaluateLoss: (subset) => meanLoss(subset, d, (x, rows) => cvae.loss(tf.div(x, scale) as tf.Tensor2D, tf.gather(attributes, rows), config.beta, config.seed + 1).total),
     dispose() {
       optimizer.dispose();
-      tf.dispose([features, labels, attributes]);
+      rows.dispose();
+      attributes.dispose();
       // The model outlives the trainer: the caller disposes it.
     },
   };

@@ -22,6 +22,8 @@ const selectBenchmark = (s: AppState) => s.dataset?.benchmark ?? null;
 /** One line per metric of the runs table, in words. */
 export function MetricHelp() {
   return (
+    <details className="metric-details" open>
+      <summary>What the figures mean</summary>
     <dl className="metric-help" data-testid="metric-help">
       <dt>ZSL top-1</dt>
       <dd>Share of unseen-class test images named right when only unseen classes are candidates, averaged per class.</dd>
@@ -36,6 +38,7 @@ export function MetricHelp() {
       <dt>γ (calibration)</dt>
       <dd>Subtracted from seen classes' scores in GZSL so unseen ones get a fair chance; chosen on held-out seen classes.</dd>
     </dl>
+    </details>
   );
 }
 
@@ -57,6 +60,7 @@ export function RunsTable() {
         <p>Train a model to see its zero-shot accuracy here.</p>
       ) : (
         <>
+          <p className="hint narrow-only">Scroll the table sideways for every figure.</p>
           <div className="table-scroll" data-testid="runs-scroll">
           <table className="runs" data-testid="runs-table">
             <thead>
