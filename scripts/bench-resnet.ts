@@ -8,7 +8,8 @@
  *   npx tsx scripts/bench-resnet.ts [--depth 101|50|narrow] [--backends cpu,wasm] [--photos 4] [--extract 8] [--browser]
  * --depth narrow: the 1-2-1-1 × 4 fixture-sized net, for a smoke run.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -94,6 +95,39 @@ export function photoPng(i: number): Uint8Array {
   return encodePng(px, w, h);
 }
 
+/**
+ * The same architecture in Keras's layout as .h5, written by h5py (JavaScript has no HDF5 writer),
+ * to time the .h5 reader (jsfive) at full size; null when Debian's python3-h5py is missing.
+ */
+function writeKerasH5(file: string): string | null {
+  const script = `
+import h5py, numpy as np, sys
+blocks, base = ${JSON.stringify(blocks)}, ${base}
+rng = np.random.default_rng(0)
+names = []
+def add(f, name, cin, cout, k):
+    conv, bn = name + '_conv', name + '_bn'
+    g = f.create_group(conv); g.attrs['weight_names'] = np.array([(conv + '/kernel:0').encode(), (conv + '/bias:0').encode()])
+    g.create_dataset(conv + '/kernel:0', data=(rng.standard_normal((k, k, cin, cout), dtype=np.float32) * np.sqrt(2 / (cin * k * k))).astype(np.float32))
+    g.create_dataset(conv + '/bias:0', data=np.zeros(cout, np.float32))
+    g = f.create_group(bn); keys = ['gamma', 'beta', 'moving_mean', 'moving_variance']
+    g.attrs['weight_names'] = np.array([(bn + '/' + key + ':0').encode() for key in keys])
+    for key in keys: g.create_dataset(bn + '/' + key + ':0', data=(np.ones(cout) if key in ('gamma', 'moving_variance') else np.zeros(cout)).astype(np.float32))
+    names.extend([conv, bn])
+with h5py.File(sys.argv[1], 'w') as f:
+    add(f, 'conv1', 3, base, 7); cin = base
+    for s, count in enumerate(blocks):
+        w = base * 2 ** s
+        for b in range(count):
+            name = 'conv%d_block%d' % (s + 2, b + 1)
+            if b == 0: add(f, name + '_0', cin, 4 * w, 1)
+            add(f, name + '_1', cin, w, 1); add(f, name + '_2', w, w, 3); add(f, name + '_3', w, 4 * w, 1); cin = 4 * w
+    f.attrs['layer_names'] = np.array([n.encode() for n in names])
+`;
+  const result = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
+  return result.status === 0 ? file : null;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const { blocks, base } = BLOCKS[depth] ?? BLOCKS['101']!;
@@ -134,6 +168,15 @@ for (const name of backends) {
   );
   console.log(rows.at(-1));
 }
+// The .h5 reader at the same size (parse only: the build that follows is the same as for safetensors).
+const h5 = writeKerasH5(path.join(dir, `resnet${depth}.h5`));
+if (h5) {
+  const { kerasResNet } = await import('../src/core/backbones/keras-weights.ts');
+  const bytes = await readFile(h5);
+  const started = performance.now();
+  kerasResNet(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, path.basename(h5));
+  console.log(`Keras .h5 (${(statSync(h5).size / 1e6).toFixed(0)} MB) read with jsfive: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} else console.log('Keras .h5 read: skipped (python3-h5py is not installed; apt-get install python3-h5py adds it)');
 console.log('\n| backend (Node) | weights load | first photo | later photos (median) | extraction (pictures/s) |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);

@@ -247,7 +247,8 @@ async function resnetBench(): Promise<void> {
     return lines.slice(at, end < 0 ? undefined : end);
   };
   const title = lines.find((l) => l.startsWith('ResNet-')) ?? '';
-  const markdown = [title, '', ...table('| backend (Node)'), '', ...table('| backend (the app in Chromium)')].join('\n');
+  const h5 = lines.find((l) => l.startsWith('Keras .h5')) ?? '';
+  const markdown = [title, '', h5, '', ...table('| backend (Node)'), '', ...table('| backend (the app in Chromium)')].join('\n');
   parts.push({ name: 'resnet', title: 'ResNet-101 backbone: weights load, photo latency at 224 px, extraction throughput', ...r, markdown });
 }
 
