@@ -1,6 +1,5 @@
 /**
- * A linear softmax classifier trained with Adam on features already on the
- * device: the final stage of generative GZSL (real seen + synthetic unseen
+ * A linear softmax classifier trained with Adam on features given as a tensor: the final stage of generative GZSL (real seen + synthetic unseen
  * features → one classifier over all candidates). Zero-initialised (the problem
  * is convex), shuffled by a seeded Rng, so a fit replays exactly. Cancellable;
  * reads nothing back per step except every few steps to yield and report.
@@ -10,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../errors.ts';
 import { AdamW } from '../training/optimiser.ts';
 import { shuffled, type Rng } from '../compute/rng.ts';
+import { TrainingBatches } from './minibatches.ts';
 
 export interface SoftmaxOptions {
   epochs: number;
@@ -43,14 +43,19 @@ export async function trainSoftmax(features: tf.Tensor2D, labels: tf.Tensor1D, n
     tf.variable(tf.zeros([numClasses]), true, `${id}/b`) as tf.Variable<tf.Rank.R1>,
   ]);
   const optimizer = new AdamW([weights, bias], { learningRate: options.learningRate, weightDecay: options.weightDecay });
-  const onehot = tf.tidy(() => tf.oneHot(labels, numClasses).toFloat());
   // Class-balanced weights n / (C·n_c): the benchmark averages accuracy per class, and
   // real and synthetic classes come in different counts, so no class may win by numbers.
-  const sampleWeights = tf.tidy(() => {
-    const counts = tf.sum(onehot, 0);
-    const perClass = tf.div(n / numClasses, tf.maximum(counts, 1));
-    return tf.matMul(onehot, tf.reshape(perClass, [numClasses, 1])).reshape([n]);
-  });
+  const classWeights = tf.tidy(() => tf.div(n / numClasses, tf.maximum(tf.sum(tf.oneHot(labels, numClasses), 0), 1)) as tf.Tensor1D);
+  // Batches are cut before the loss is recorded for its gradient (see TrainingBatches); on the CPU backends from
+  // one read of the features (a device gather there is slow), on GPU backends on the device.
+  const cpu = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+  const rows = cpu ? new TrainingBatches(features.dataSync() as Float32Array, labels.dataSync() as Int32Array, d) : null;
+  const batchOf = (index: Int32Array): { x: tf.Tensor2D; labels: tf.Tensor1D } =>
+    rows?.batch(index) ??
+    tf.tidy(() => {
+      const at = tf.tensor1d(index, 'int32');
+      return { x: tf.gather(features, at) as tf.Tensor2D, labels: tf.gather(labels, at) as tf.Tensor1D };
+    });
   const stepsPerEpoch = Math.ceil(n / options.batchSize);
   const totalSteps = options.epochs * stepsPerEpoch;
   // Read back (to yield, report and let cancellation in) about 20 times a fit, at most every 32 steps.
@@ -60,17 +65,12 @@ export async function trainSoftmax(features: tf.Tensor2D, labels: tf.Tensor1D, n
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const order = shuffled(Int32Array.from({ length: n }, (_, i) => i), options.rng);
       for (let start = 0; start < n; start += options.batchSize, step++) {
-        // The batch is gathered before the loss is recorded for its gradient: a gather on the tape keeps a copy
-        // of its whole input for the backward pass (on WASM, of every feature, every step).
-        const batch = tf.tidy(() => {
-          const index = tf.tensor1d(order.subarray(start, start + options.batchSize), 'int32');
-          return [tf.gather(features, index), tf.gather(onehot, index), tf.gather(sampleWeights, index)] as const;
-        });
-        const [x, y, w] = batch;
+        const batch = batchOf(order.subarray(start, start + options.batchSize));
+        const [y, w] = tf.tidy(() => [tf.oneHot(batch.labels, numClasses).toFloat(), tf.gather(classWeights, batch.labels)]);
         const loss = optimizer.minimize(() =>
-          tf.tidy(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, weights), bias), w) as tf.Scalar),
+          tf.tidy(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(batch.x, weights), bias), w) as tf.Scalar),
         );
-        tf.dispose([x, y, w, loss]);
+        tf.dispose([batch.x, batch.labels, y, w, loss]);
         if (step % every === every - 1) {
           // A read-back bounds the queue of pending GPU work and lets cancellation in.
           await weights.data();
@@ -85,7 +85,8 @@ export async function trainSoftmax(features: tf.Tensor2D, labels: tf.Tensor1D, n
     return { weights: tf.clone(weights), bias: tf.clone(bias) };
   } finally {
     optimizer.dispose();
-    tf.dispose([weights, bias, onehot, sampleWeights]);
+    rows?.dispose();
+    tf.dispose([weights, bias, classWeights]);
   }
 }
 
