@@ -6,6 +6,8 @@ const record = {
   id: 'run-1',
   summary: {
     datasetId: 'demo-7',
+    datasetName: 'Demo zoo (seed 7)',
+    semantics: { name: 'att', description: 'att' },
     method: 'eszsl',
     split: 'demo',
     backend: 'webgpu',
@@ -22,8 +24,9 @@ const record = {
 test('CSV has a header and one quoted-where-needed row per run', () => {
   const lines = runsToCsv([record, record]).trim().split('\n');
   expect(lines).toHaveLength(3);
-  expect(lines[0]).toBe('method,split,backend,epochs,zsl_top1,zsl_top5,u,s,h,gamma,seed_figure_top1,seconds,settings');
-  expect(lines[1]).toBe('eszsl,demo,webgpu,0,0.5,0.9,0.25,0.75,0.375,0.1,0.2,1.5,"{""featureReg"":1000,""attributes"":""l2""}"');
+  // Each row names its dataset and the class semantics it used.
+  expect(lines[0]).toBe('dataset,method,split,semantics,backend,epochs,zsl_top1,zsl_top5,u,s,h,gamma,seed_figure_top1,seconds,settings');
+  expect(lines[1]).toBe('Demo zoo (seed 7),eszsl,demo,att,webgpu,0,0.5,0.9,0.25,0.75,0.375,0.1,0.2,1.5,"{""featureReg"":1000,""attributes"":""l2""}"');
 });
 
 test('JSON keeps the summary and the curves', () => {

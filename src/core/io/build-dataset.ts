@@ -126,6 +126,8 @@ export interface InspectResult {
   splits: {
     ps?: { trainval: number; test_seen: number; test_unseen: number; derived: boolean };
     ss?: { train: number; test: number };
+    /** The generic layout's split from its class lists. */
+    given?: { train: number; test_seen: number; test_unseen: number };
   };
   missing: string[];
   files: Record<string, string>;
@@ -161,6 +163,7 @@ export async function inspectFiles(files: SourceFile[], options: InspectOptions 
   const splits = await buildSplits(layout, side, labels, options.holdout, options.signal);
   const ps = splits.find((s) => s.name === 'ps');
   const ss = splits.find((s) => s.name === 'ss');
+  const given = splits.find((s) => s.name === 'given');
   return {
     layout: layout.layout,
     checked: options.full || !layout.files.features ? 'every value' : 'layout',
@@ -171,6 +174,7 @@ export async function inspectFiles(files: SourceFile[], options: InspectOptions 
     splits: {
       ...(ps ? { ps: { trainval: ps.trainIndices.length, test_seen: ps.testSeenIndices.length, test_unseen: ps.testUnseenIndices.length, derived: !side.attSplits } } : {}),
       ...(ss ? { ss: { train: ss.trainIndices.length + ss.testSeenIndices.length, test: ss.testUnseenIndices.length } } : {}),
+      ...(given ? { given: { train: given.trainIndices.length, test_seen: given.testSeenIndices.length, test_unseen: given.testUnseenIndices.length } } : {}),
     },
     missing: layout.missing,
     files: Object.fromEntries(Object.entries(layout.files).map(([role, f]) => [role, f.path])),

@@ -7,6 +7,7 @@
  * same folder again with the same backbone resumes an interrupted extraction.
  * Pure TypeScript: no DOM, no React, no Node modules (runs in the worker, the CLI and Node tests).
  */
+import { contentKey } from '../data/dataset-identity.ts';
 import type { BackboneSpec } from '../backbones/backbone.ts';
 import { createDataset, type ZslDataset } from '../data/dataset.ts';
 import { isCancelled, throwIfAborted, ZslError } from '../errors.ts';
@@ -132,7 +133,8 @@ export async function extractImageFolder(
   const seen = folder.classNames.map((_, c) => c).filter((c) => !unseen.has(c));
   const split = splitFromClasses('folder', `Classes in ${folder.unseenFrom} kept unseen`, seen, folder.unseenClasses, labels);
   const dataset = createDataset({
-    id: `image-folder-${numClasses}x${rows.length}-${network}`,
+    // Keyed by content: another folder of the same size never replaces this one in the store.
+    id: `image-folder-${contentKey({ classNames: folder.classNames, attributeNames: folder.attributeNames, labels, features, featureDim }).slice(0, 12)}`,
     name: `Image folder (${rows.length} pictures, ${numClasses} classes)`,
     featureDim,
     features,
@@ -142,6 +144,7 @@ export async function extractImageFolder(
     classAttributes: normaliseAttributes(folder.classAttributes, numClasses, folder.attributeNames.length, semantic.normalise),
     splits: [split],
     featureSource: { kind: 'backbone', network },
+    semanticSets: { original: folder.classAttributes },
   });
   return { dataset, resumed };
 }

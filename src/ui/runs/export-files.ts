@@ -4,14 +4,16 @@
  */
 import type { RunRecord } from '../store.ts';
 
-const COLUMNS = ['method', 'split', 'backend', 'epochs', 'zsl_top1', 'zsl_top5', 'u', 's', 'h', 'gamma', 'seed_figure_top1', 'seconds', 'settings'] as const;
+const COLUMNS = ['dataset', 'method', 'split', 'semantics', 'backend', 'epochs', 'zsl_top1', 'zsl_top5', 'u', 's', 'h', 'gamma', 'seed_figure_top1', 'seconds', 'settings'] as const;
 
 function row(record: RunRecord): Record<(typeof COLUMNS)[number], string | number> {
   const { summary: run } = record;
   const e = run.evaluation;
   return {
+    dataset: run.datasetName ?? run.datasetId,
     method: run.method,
     split: run.split,
+    semantics: run.semantics?.name ?? '',
     backend: run.backend,
     epochs: run.epochsCompleted,
     zsl_top1: e.zslTop1,

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findSplit } from '../../../src/core/data/dataset.ts';
-import { buildDataset } from '../../../src/core/io/build-dataset.ts';
+import { buildDataset, inspectFiles } from '../../../src/core/io/build-dataset.ts';
 import { recogniseLayout } from '../../../src/core/io/layout.ts';
 import { defaultConfig } from '../../../src/core/methods/catalog.ts';
 import { trainAndEvaluate } from '../../../src/core/training/train-and-evaluate.ts';
@@ -43,6 +43,12 @@ describe('the generic layout', () => {
     expect(run.semantics.name).toBe('att');
     // Features are a linear map of the attributes plus small noise: the two unseen classes are told apart.
     expect(run.evaluation.zslTop1).toBeGreaterThan(0.9);
+  });
+
+  it('is inspected like the releases: counts and the given split, without training', async () => {
+    const report = await inspectFiles(sourceFiles(genericRelease(ROOT).files));
+    // 4 seen classes × 12 images, a fixed 20% of each held out as test-seen; 2 unseen × 12.
+    expect(report).toMatchObject({ layout: 'generic', images: 72, feature_dim: 8, classes: 6, attributes: 4, splits: { given: { train: 40, test_seen: 8, test_unseen: 24 } } });
   });
 
   it('orders the attribute table by classes.txt, and needs no classes.txt when the table names the classes', async () => {
