@@ -74,7 +74,7 @@ test('a lost WebGPU device mid-training: fallback, explained, nothing lost, trai
 
   await page.getByTestId('resume-interrupted').click();
   await expect.poll(rows, { timeout: 240_000 }).toBe(2);
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(new RegExp(`^seed.*${fallback}3`));
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(new RegExp(`semantic-mlp.*${fallback}3`));
   expect(await points('epoch-loss-chart')).toBe(3);
 
   await page.locator('input[name="image"]').fill('1');

@@ -80,7 +80,7 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   await page.getByTestId('classify-button').click();
   await expect.poll(() => page.locator('[data-testid="top-classes"] li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-model').click()]);
-  expect(download.suggestedFilename()).toMatch(/^zero-shot-studio-seed-.*\.json$/);
+  expect(download.suggestedFilename()).toMatch(/^zero-shot-studio-semantic-mlp-.*\.json$/);
 
   // A broken feature file: a clear sentence naming the file and line; the dataset stays.
   const broken = writeRelease(fixture.text, (p, bytes) => {

@@ -91,7 +91,7 @@ test('a reload in the middle of training loses nothing: the curves come back and
   await expect.poll(async () => Number(await page.getByTestId('epoch-loss-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
   expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(Math.min(stepsBefore, 10));
   await page.getByTestId('run-row').first().waitFor({ timeout: 180_000 });
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^seed.*webgpu5/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/semantic-mlp.*webgpu5/);
   expect(await page.getByTestId('epoch-loss-chart').getAttribute('data-points')).toBe('5');
   await expect.poll(() => page.getByTestId('interrupted').count()).toBe(0);
   await page.close();
