@@ -49,11 +49,33 @@ function previewHeaders(): Plugin {
   };
 }
 
+/**
+ * tfjs's threaded WASM runtime reaches its thread workers as source text (the
+ * factory's Function.toString, put in a blob: script), so it must not name anything
+ * outside that function. One name does (_scriptDir, from the enclosing closure;
+ * it is only a fallback for where the runtime was loaded from, which tfjs gives
+ * explicitly), and minification makes the workers fail on it. It is replaced by
+ * `undefined` inside the factory.
+ */
+function selfContainedWasmRuntime(): Plugin {
+  return {
+    name: 'zero-shot-studio:self-contained-wasm-runtime',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js')) return null;
+      const factory = code.indexOf('return (');
+      if (factory < 0) throw new Error('tfjs-backend-wasm-threaded-simd.js changed shape: its thread workers need checking.');
+      return { code: code.slice(0, factory) + code.slice(factory).replaceAll('_scriptDir', 'undefined'), map: null };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy(), previewHeaders()],
+  plugins: [react(), contentSecurityPolicy(), previewHeaders(), selfContainedWasmRuntime()],
   // The dev server has no policy (hot reload needs inline scripts) but is cross-origin isolated like a deployment.
   server: { headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
-  worker: { format: 'es' },
+  // The worker is bundled on its own: the tfjs runtime it carries needs the plugin there.
+  worker: { format: 'es', plugins: () => [selfContainedWasmRuntime()] },
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'recharts'],
   },

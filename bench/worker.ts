@@ -7,17 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../src/core/compute/backend.ts';
 import { defaultParams } from '../src/core/methods/catalog.ts';
 import { RUNNERS } from '../src/core/methods/registry.ts';
 import { browserProbes } from '../src/worker/probes.ts';
 import { AWA2_SHAPE, awa2ShapedView } from './awa2-shaped-view.ts';
 import type { BenchEvent, BenchRequest, BenchRow } from './protocol.ts';
+import { configureWasm, wasmThreadsInUse } from '../src/worker/wasm-threads.ts';
 
-// As in the app's worker: a module worker cannot use the threaded WASM build; files from public/wasm/.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
+// As in the app's worker: the threaded build when the page is cross-origin isolated; files from public/wasm/.
+configureWasm(`${import.meta.env.BASE_URL}wasm/`);
 
 const { images: N, featureDim: D, attributes: A, seenClasses: Z } = AWA2_SHAPE;
 
@@ -45,6 +44,7 @@ async function run(request: BenchRequest): Promise<void> {
       post({ kind: 'skip', backend, reason: selected.notes.join(' ') || `fell back to ${selected.name}` });
       continue;
     }
+    if (backend === 'wasm') log(`wasm: ${wasmThreadsInUse()} threads (page cross-origin isolated: ${crossOriginIsolated})`);
     // WebGPU reports failed commands as uncaptured errors, not exceptions: count them, or a failing step would look fast.
     const gpu = { errors: 0, first: null as string | null };
     const device = backend === 'webgpu' ? (tf.backend() as unknown as { device?: GPUDevice }).device : undefined;

@@ -112,6 +112,8 @@ export interface BrowserBenchResult {
   timedOut: boolean;
   benchPageHeapPeak: number | null;
   responsiveness: Array<Responsiveness | string>;
+  /** What the app's Automatic backend picks in this browser, and the notes it shows for the ones it passed over. */
+  automatic?: { name: string; notes: string } | string;
   seconds: number;
 }
 
@@ -339,6 +341,24 @@ async function buildApp(): Promise<string> {
   return outDir;
 }
 
+/** Opens the built app with no backend named and reads which one Automatic picked and why (the demo's steps / s per backend above are its ground). */
+async function automaticChoice(browser: Browser, outDir: string): Promise<{ name: string; notes: string }> {
+  const server = await preview({ root, build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const base = server.resolvedUrls?.local[0];
+  if (!base) throw new Error('vite preview did not report a URL');
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}?backend=auto`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="backend-name"]')?.textContent !== 'starting…', null, { timeout: 120_000 });
+    const name = (await page.getByTestId('backend-name').textContent()) ?? '';
+    const notes = (await page.getByTestId('backend-notes').count()) > 0 ? ((await page.getByTestId('backend-notes').textContent()) ?? '') : '';
+    await page.close();
+    return { name, notes };
+  } finally {
+    await server.close();
+  }
+}
+
 async function responsiveness(browser: Browser, outDir: string, backend: BackendName): Promise<Responsiveness> {
   const server = await preview({ root, build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const base = server.resolvedUrls?.local[0];
@@ -486,6 +506,18 @@ export function browserMarkdown(r: BrowserBenchResult): string {
     );
   }
   for (const failed of r.responsiveness.filter((x): x is string => typeof x === 'string')) lines.push('', `Responsiveness: not measured (${failed}).`);
+  if (typeof r.automatic === 'string') lines.push('', `Automatic backend: not read (${r.automatic}).`);
+  else if (r.automatic) {
+    const rate = (name: string) => {
+      const row = measured.find((m) => m.backend === name && m.steps);
+      return row ? `${(row.steps! / row.seconds).toFixed(1)} steps / s` : 'not measured';
+    };
+    lines.push(
+      '',
+      `Automatic backend in this browser: **${r.automatic.name}** (demo training: WebGPU ${rate('webgpu')}, WASM ${rate('wasm')}, from the table above).` +
+        (r.automatic.notes ? ` The page says: “${r.automatic.notes}”` : ''),
+    );
+  }
   if (typeof r.parse === 'string') lines.push('', `Parse: not measured (${r.parse}).`);
   else if (r.parse) lines.push('', 'Parsing the feature file in Chromium:', '', '```text', ...parseLines(r.parse), '```');
   return lines.join('\n');
@@ -521,6 +553,8 @@ async function main(): Promise<void> {
       for (const backend of responsivenessBackends) {
         result.responsiveness.push(await responsiveness(browser, outDir, backend).catch((e: unknown) => `${backend}: ${String(e)}`));
       }
+      result.automatic = await automaticChoice(browser, outDir).catch((e: unknown) => String(e));
+      console.log(`automatic backend: ${typeof result.automatic === 'string' ? result.automatic : `${result.automatic.name} (${result.automatic.notes})`}`);
     }
   } finally {
     await browser.close();

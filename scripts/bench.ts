@@ -8,14 +8,17 @@
  *      seed's own PyTorch training on the same data when Debian's python3-torch is importable)
  *   6. the embedding search      scripts/bench-search.ts         (AwA2's test set against 50 classes, vs plain JS)
  *   7. dropped picture → top-5   scripts/bench-photo.ts          (production build in Chromium, picture demo)
- *   8. when python3-torch is importable, the seed method's own PyTorch training step at the
+ *   8. the ResNet backbone       scripts/bench-resnet.ts         (ResNet-101 weights load, photo latency and
+ *      extraction pictures/s per backend under Node and in the app in Chromium)
+ *   9. when python3-torch is importable, the seed method's own PyTorch training step at the
  *      same shapes, as a reference, with the ratios to it
  * and writes each part's block of BENCHMARKS.md whole (scripts/bench-blocks.ts: the block
  * between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`), with the command, the
  * date and the machine, plus the `suite` block with the versions; `--only` rewrites only
  * the blocks of the parts it runs. --out FILE writes everything there instead.
  *
- *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,accuracy-time,torch]
+ *   npx tsx scripts/bench.ts [--full] [--only parse,closed-form,train,browser,accuracy-time,search,photo,resnet,torch]
+ *       [--resnet-depth 101|50|narrow]       the ResNet part's network (narrow: a smoke run)
  *       [--steps 3]                      timed steps of the Node training bench
  *       [--browser-steps 2] [--methods semantic-mlp,devise,...] [--backends webgpu,webgl,wasm,cpu] [--epochs 3]
  *       [--accuracy-scale 1] [--install-references] [--out FILE]
@@ -38,7 +41,7 @@ const flag = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ALL = ['parse', 'closed-form', 'train', 'browser', 'accuracy-time', 'search', 'photo', 'torch'];
+const ALL = ['parse', 'closed-form', 'train', 'browser', 'accuracy-time', 'search', 'photo', 'resnet', 'torch'];
 const only = new Set((flag('only') ?? ALL.join(',')).split(','));
 const full = args.includes('--full');
 const nodeSteps = flag('steps') ?? '3';
@@ -233,6 +236,22 @@ async function photoBench(): Promise<void> {
   parts.push({ name: 'photo', title: 'Dropped picture → top-5 (picture demo, ESZSL, WebGPU on SwiftShader)', ...r, markdown: codeBlock(keep.join('\n')) });
 }
 
+async function resnetBench(): Promise<void> {
+  const r = await runScript('scripts/bench-resnet.ts', ['--depth', flag('resnet-depth') ?? '101', '--backends', 'wasm,cpu', '--photos', '2', '--extract', '2', '--browser']);
+  const lines = r.output.split('\n');
+  /** The table that starts with this header line, as printed at the end (rows are also printed as they come). */
+  const table = (header: string) => {
+    const at = lines.findIndex((l) => l.startsWith(header));
+    if (at < 0) return [];
+    const end = lines.findIndex((l, i) => i > at && !l.startsWith('|'));
+    return lines.slice(at, end < 0 ? undefined : end);
+  };
+  const title = lines.find((l) => l.startsWith('ResNet-')) ?? '';
+  const h5 = lines.find((l) => l.startsWith('Keras .h5')) ?? '';
+  const markdown = [title, '', h5, '', ...table('| backend (Node)'), '', ...table('| backend (the app in Chromium)')].join('\n');
+  parts.push({ name: 'resnet', title: 'ResNet-101 backbone: weights load, photo latency at 224 px, extraction throughput', ...r, markdown });
+}
+
 /** The seed notebook's semantic MLP in PyTorch, same shapes and settings as src/core/methods/semantic-mlp.ts. */
 const TORCH_SEED = `
 import time, sys, torch
@@ -330,6 +349,7 @@ if (only.has('browser')) await browserBench();
 if (only.has('accuracy-time')) await accuracyTimeBench();
 if (only.has('search')) await searchBench();
 if (only.has('photo')) await photoBench();
+if (only.has('resnet')) await resnetBench();
 if (only.has('torch')) await torchReference();
 
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);

@@ -6,19 +6,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendProbe } from '../core/compute/backend.ts';
+import { CPU_GPU_PATTERN, type BackendProbe } from '../core/compute/backend.ts';
 import type { BackendName } from '../core/compute/backend-names.ts';
 
 const require = createRequire(import.meta.url);
 
-/** The backend the user named (set by the CLI before selecting): a CPU WebGPU adapter is used only when named. */
-let probeChoice: string = 'auto';
-export function setRequestedBackend(choice: string): void {
-  probeChoice = choice;
-}
-
 export const nodeProbes: Partial<Record<BackendName, BackendProbe>> = {
-  async webgpu() {
+  async webgpu(choice) {
     let webgpu: typeof import('webgpu');
     try {
       webgpu = await import('webgpu');
@@ -32,7 +26,7 @@ export const nodeProbes: Partial<Record<BackendName, BackendProbe>> = {
     // A CPU implementation of Vulkan (lavapipe) brings no speed over WASM and binds at most
     // 128 MiB, less than AwA2's features: use it only when asked for by name.
     const description = `${adapter.info?.vendor ?? ''} ${adapter.info?.description ?? ''} ${adapter.info?.device ?? ''}`;
-    if (probeChoice !== 'webgpu' && /llvmpipe|lavapipe|swiftshader/i.test(description)) {
+    if (choice !== 'webgpu' && CPU_GPU_PATTERN.test(description)) {
       return `the only adapter is a CPU implementation (${description.trim()}); pass --backend webgpu to use it anyway`;
     }
     if (!('navigator' in globalThis) || !globalThis.navigator) {
@@ -46,6 +40,8 @@ export const nodeProbes: Partial<Record<BackendName, BackendProbe>> = {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     wasm.setWasmPaths(`${dist}/`);
+    // One thread under Node: tfjs 4.22's threaded build starts its threads from blob: URLs, which
+    // worker_threads cannot load.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     return null;
   },

@@ -16,7 +16,7 @@ import { ZslError } from '../core/errors.ts';
 import { FrozenModel, parseModel } from '../core/inference/frozen-model.ts';
 import { embedPicture } from '../core/demos/picture-dataset.ts';
 import type { BackboneOptions, Command } from './args.ts';
-import { nodeProbes, setRequestedBackend } from './node-backends.ts';
+import { nodeProbes } from './node-backends.ts';
 import { readImageFolder } from '../core/io/image-folder.ts';
 import { extractImageFolder, extractionKey } from '../core/io/image-folder-features.ts';
 import { nodeExtractionStore } from './node-extraction-store.ts';
@@ -30,7 +30,6 @@ export interface NodeBackbone {
 
 /** Selects the backend, then reads the backbone: ResNet weights by their content, or a model.json with backbone.json beside it. */
 export async function loadNodeBackbone(options: BackboneOptions, log: (line: string) => void): Promise<NodeBackbone> {
-  setRequestedBackend(options.backend);
   const backend = await selectBackend(options.backend, nodeProbes);
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);
   const file = options.path;

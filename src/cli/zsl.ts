@@ -12,7 +12,7 @@ import { FrozenModel, parseModel, serialiseModel } from '../core/inference/froze
 import { buildDataset, inspectFiles, type BuildOptions } from '../core/io/build-dataset.ts';
 import { freezeRun, trainAndEvaluate } from '../core/training/train-and-evaluate.ts';
 import { parseArgs, USAGE, type Command } from './args.ts';
-import { nodeProbes, setRequestedBackend } from './node-backends.ts';
+import { nodeProbes } from './node-backends.ts';
 import { parallelFeatureParser } from './feature-workers.ts';
 import { filesFromPath } from './node-files.ts';
 import { embedCommand, extractCommand, predictPhotoCommand } from './photo-commands.ts';
@@ -53,7 +53,6 @@ async function run(command: Command): Promise<void> {
   if (command.kind === 'predict') return command.photo ? predictPhotoCommand(command, stderrLog) : predict(command);
   if (command.kind === 'embed') return embedCommand(command, stderrLog);
   if (command.kind === 'extract') return extractCommand(command, stderrLog);
-  setRequestedBackend(command.backend);
   const backend = await selectBackend(command.backend, nodeProbes);
   const log = (line: string) => (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
   log(`Backend: ${backend.name}${backend.notes.length ? ` (${backend.notes.join(' ')})` : ''}`);

@@ -1,6 +1,7 @@
 /**
  * Downloads a backbone the user named by URL: model.json, the weight files it
- * lists, and backbone.json when the folder has one, with progress in bytes and
+ * lists, and backbone.json when the folder has one (or one ResNet weights file,
+ * .h5 or .safetensors, which declares its own preprocessing), with progress in bytes and
  * cancel. Runs on the main thread (fetching is I/O, not heavy work; the worker's
  * own policy allows its origin only) and hands the bytes to the worker, which
  * checks and keeps them like dropped files. Refuses, before any request, every
@@ -37,6 +38,7 @@ export interface DownloadOptions {
 }
 
 export interface DownloadedBackbone {
+  /** model.json's URL, or the weights file's. */
   modelUrl: string;
   origin: string;
   /** model.json, its weight files (by base name, as the manifest lists them) and backbone.json when found. */
@@ -133,6 +135,20 @@ export async function downloadBackbone(address: string, options: DownloadOptions
   };
 
   report(target.url);
+  // ResNet weights (.h5, .safetensors) are one file: its declared length is the total.
+  if (/\.(h5|hdf5|safetensors)$/i.test(new URL(target.url).pathname)) {
+    const name = decodeURIComponent(new URL(target.url).pathname.split('/').pop()!);
+    const response = await request(target.url);
+    if (!response.ok) {
+      throw new ZslError(response.status === 404 ? 'was not found (HTTP 404): check the address.' : `could not be fetched: the server answered HTTP ${response.status}.`, { file: target.url });
+    }
+    total = Number(response.headers.get('content-length')) || null;
+    const bytes = await readBody(response, target.url, maxBytes, (n) => {
+      loaded += n;
+      report(target.url);
+    });
+    return { modelUrl: target.url, origin: target.origin, files: [{ name, bytes }], hasSpec: true };
+  }
   const modelBytes = await get(target.url, Math.min(maxBytes, 64e6));
   const weights = weightFiles(parseModelJson(modelBytes, target.url), target.url);
   weights.forEach((w) => check(w.url));

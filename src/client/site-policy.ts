@@ -25,11 +25,16 @@ export const MAX_ALLOWED_ORIGINS = 8;
 export const ALLOWED_ORIGIN_PATTERN =
   /^(?:https:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|http:\/\/(?:localhost|127\.0\.0\.1))(?::[0-9]{1,5})?$/;
 
-/** 'wasm-unsafe-eval' lets WebAssembly compile (the tfjs WASM backend, the float64 Gram kernel); no JS eval. */
+/**
+ * 'wasm-unsafe-eval' lets WebAssembly compile (the tfjs WASM backend, the float64 Gram kernel); no JS eval.
+ * blob: in script-src and worker-src is for the threaded WASM build (src/worker/wasm-threads.ts): its
+ * threads are workers made from blob: URLs that import the runtime from another. Only the app's own code can
+ * mint a blob: URL of this origin, so nothing from elsewhere is admitted.
+ */
 const DIRECTIVES: ReadonlyArray<[name: string, sources: string]> = [
   ['default-src', "'self'"],
-  ['script-src', "'self' 'wasm-unsafe-eval'"],
-  ['worker-src', "'self'"],
+  ['script-src', "'self' 'wasm-unsafe-eval' blob:"],
+  ['worker-src', "'self' blob:"],
   ['connect-src', "'self'"],
   ['img-src', "'self' data: blob:"],
   ['style-src', "'self' 'unsafe-inline'"],

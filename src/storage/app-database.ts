@@ -71,6 +71,8 @@ export interface CheckpointRecord {
   epoch: number;
   step: number;
   state: unknown;
+  /** Seconds of training up to this checkpoint (absent in checkpoints saved before it was recorded). */
+  seconds?: number;
   losses: Float32Array;
   epochs: unknown[];
 }

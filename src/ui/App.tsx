@@ -5,6 +5,7 @@ import { useAppState, useController } from './context.ts';
 import { DatasetPanel } from './datasets/DatasetPanel.tsx';
 import { RunsTable } from './runs/RunsTable.tsx';
 import { TrainingPanel } from './training/TrainingPanel.tsx';
+import { Explainer, ExplainerToggle } from './shared/Explainer.tsx';
 
 function NoticeBar() {
   const notice = useAppState((s) => s.notice);
@@ -13,7 +14,7 @@ function NoticeBar() {
   return (
     <div className={`notice notice-${notice.tone}`} role="alert" data-testid="notice">
       <span>{notice.text}</span>
-      <button type="button" aria-label="Dismiss" onClick={() => controller.dismissNotice()}>
+      <button type="button" className="dismiss" aria-label="Dismiss" onClick={() => controller.dismissNotice()}>
         ×
       </button>
     </div>
@@ -26,12 +27,15 @@ export function App() {
       <header className="header">
         <div>
           <h1>Zero-Shot Studio</h1>
-          <p className="tagline">Teach a model to recognise animals it has never seen, in your browser.</p>
+          <p className="tagline">
+            Teach a model to recognise animals it has never seen, in your browser. <ExplainerToggle />
+          </p>
         </div>
         <BackendPicker />
       </header>
       <NoticeBar />
       <main className="panels">
+        <Explainer />
         <DatasetPanel />
         <TrainingPanel />
         <RunsTable />

@@ -34,7 +34,8 @@ export class Controller {
       if (lost) store.update({ model: null, notice: { tone: 'error', text: lost } });
     };
     client.onRespawn = (reason) => {
-      store.update({ status: 'idle', trainingId: null, progress: null, notice: { tone: 'error', text: reason } });
+      // A respawned worker has its backend and dataset back, but no model.
+      store.update({ status: 'idle', trainingId: null, progress: null, model: null, notice: { tone: 'error', text: reason } });
     };
     const context: FlowContext = {
       client,
@@ -50,7 +51,8 @@ export class Controller {
 
   /**
    * Opens the app: the backend, then the dataset a shared link or the last visit
-   * names (a demo seed or a stored dataset), else the demo.
+   * names (a demo zoo or picture demo seed, which the app rebuilds by itself, or
+   * a stored dataset), else the demo.
    */
   async start(backend: BackendChoice, datasetId: string | null, datasetFrom: 'link' | 'settings' = 'link'): Promise<void> {
     // A backbone load that reloaded the page to let its site in continues now, beside the rest.
@@ -58,11 +60,14 @@ export class Controller {
     await this.setBackend(backend);
     const continued = pending ? this.loadBackboneUrl(pending.url, pending.preset) : null;
     const demo = /^demo-(\d+)$/.exec(datasetId ?? 'demo-7');
-    await this.loadDemo(demo ? Number(demo[1]) : 7);
+    const pictures = /^pictures-(\d+)$/.exec(datasetId ?? '');
+    // The picture demo is rebuilt from its seed, keeping the method the setup names.
+    if (pictures) await this.loadPictureDemo(Number(pictures[1]), { pickMethod: false });
+    else await this.loadDemo(demo ? Number(demo[1]) : 7);
     await this.refreshStored();
-    if (datasetId && !demo) {
+    if (datasetId && !demo && !pictures) {
       if (this.store.getState().stored?.datasets.some((d) => d.id === datasetId)) await this.loadStored(datasetId);
-      // A dataset of the last visit that is gone (deleted, or a picture demo, which is not stored) just leaves the demo.
+      // A dataset of the last visit that is gone (deleted) just leaves the demo.
       else if (datasetFrom === 'link') {
         this.store.update({
           notice: { tone: 'info', text: `The link uses the dataset "${datasetId}", which is not stored in this browser: drop its files to use it. The demo is loaded meanwhile.` },
@@ -79,8 +84,8 @@ export class Controller {
   async setBackend(choice: BackendChoice): Promise<void> {
     this.store.update({ backendChoice: choice });
     await this.guard(async () => {
-      const status = await this.client.request('init', { backend: choice });
-      this.store.update({ backend: status });
+      const { model, ...status } = await this.client.request('init', { backend: choice });
+      this.store.update({ backend: status, model });
     });
   }
 
@@ -90,6 +95,11 @@ export class Controller {
 
   dismissNotice(): void {
     this.store.update({ notice: null });
+  }
+
+  /** Shows or skips the explanation of zero-shot learning; the choice is kept for the next visit. */
+  setExplainerOpen(explainerOpen: boolean): void {
+    this.store.update({ explainerOpen });
   }
 
   /** Every failure reaches the user as a sentence; cancellations are not failures. */

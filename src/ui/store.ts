@@ -75,6 +75,8 @@ export interface AppState {
   backbone: BackboneInfo | null;
   /** A backbone being fetched from a URL (then checked by the worker), for its progress and Cancel. */
   backboneDownload: BackboneDownload | null;
+  /** The short explanation of zero-shot learning is shown (a visitor who skipped it does not see it again). */
+  explainerOpen: boolean;
   /** The worker reading a backbone's weights or verifying it on release pictures, for its progress and Cancel. */
   backboneJob: { kind: 'load' | 'verify'; progress: Progress | null } | null;
 }
@@ -125,6 +127,7 @@ export class AppStore {
       interrupted: null,
       backbone: null,
       backboneDownload: null,
+      explainerOpen: true,
       backboneJob: null,
       ...initial,
     };

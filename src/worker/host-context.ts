@@ -29,6 +29,7 @@ import type {
 } from './protocol.ts';
 import { ModelKeeper } from './model-keeper.ts';
 import type { RunStore } from './stores/run-store.ts';
+import { attributeAnalogy } from '../core/data/attribute-analogy.ts';
 
 /** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
 export interface DatasetStore {
@@ -175,7 +176,17 @@ export function createHostContext(env: HostEnv) {
     ctx.semantic = description;
     return summary(notes);
   };
-  const summary = (notes: string[] = []): LoadedDataset => ({ ...describeDataset(requireDataset()), semantic: ctx.semantic, notes });
+  const summary = (notes: string[] = []): LoadedDataset => {
+    const data = requireDataset();
+    const split = data.splits[0];
+    return {
+      ...describeDataset(data),
+      semantic: ctx.semantic,
+      notes,
+      model: models.current ? models.info() : null,
+      analogy: split ? attributeAnalogy({ ...data, seenClasses: split.seenClasses, unseenClasses: split.unseenClasses }) : null,
+    };
+  };
 
   const requireDataset = (): ZslDataset => {
     if (!ctx.dataset) throw new ZslError('No dataset is loaded yet: load the demo or drop a dataset first.');

@@ -18,6 +18,8 @@ export interface CurrentModel {
   frozen: FrozenModelData | null;
   run: RunSummary | null;
   runId: string | null;
+  /** It came from a model file the user imported. */
+  imported?: boolean;
 }
 
 export class ModelKeeper {
@@ -81,8 +83,8 @@ export class ModelKeeper {
   }
 
   importText(text: string, fileName: string): ModelInfo {
-    this.replace({ ...this.fromText(text, fileName), run: null, runId: null });
-    return { ...this.info(), imported: true };
+    this.replace({ ...this.fromText(text, fileName), run: null, runId: null, imported: true });
+    return this.info();
   }
 
   require(): CurrentModel {
@@ -91,7 +93,7 @@ export class ModelKeeper {
   }
 
   info(): ModelInfo {
-    const { frozen, run, runId, model } = this.require();
+    const { frozen, run, runId, model, imported } = this.require();
     return {
       method: model.method,
       classes: frozen?.classNames.length ?? run?.classNames.length ?? 0,
@@ -99,8 +101,17 @@ export class ModelKeeper {
       featureDim: frozen?.featureDim ?? 0,
       featureSource: frozen?.featureSource.network ?? '',
       runId,
-      imported: false,
+      datasetId: this.datasetId(),
+      imported: imported ?? false,
     };
+  }
+
+  /** The dataset the current model was trained on, when its run says. */
+  datasetId(): string | null {
+    const current = this.current;
+    if (!current) return null;
+    const frozenRun = current.frozen?.run as { datasetId?: unknown } | null | undefined;
+    return current.run?.datasetId ?? (typeof frozenRun?.datasetId === 'string' ? frozenRun.datasetId : null);
   }
 
   drop(): void {

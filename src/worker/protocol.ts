@@ -9,6 +9,7 @@ import type { StoredDatasetInfo } from './stores/dataset-cache.ts';
 import type { Classification } from '../core/inference/classify.ts';
 import type { MapPoint } from '../core/inference/embedding-map.ts';
 import type { BackboneDraft } from '../core/backbones/backbone.ts';
+import type { AttributeAnalogy } from '../core/data/attribute-analogy.ts';
 import type { ResNetPreprocessing } from '../core/backbones/resnet-backbone.ts';
 import type { Verification } from '../core/backbones/verify-release.ts';
 
@@ -49,6 +50,10 @@ export type LoadedDataset = DatasetSummary & {
   semantic: string | null;
   /** Things the user should know that did not stop the load (e.g. it could not be stored for next time). */
   notes: string[];
+  /** The model the worker holds after this load (a model of another dataset is dropped), so the page never shows a stale one. */
+  model: ModelInfo | null;
+  /** The zero-shot idea with this dataset's classes, on its first split ("horse + striped → zebra"). */
+  analogy: AttributeAnalogy | null;
 };
 
 export interface StoredDatasets {
@@ -97,6 +102,21 @@ export interface SpaceNote {
   text: string;
 }
 
+/** An image of the loaded dataset classified, with its true class and where that class ranked. */
+export type ImageClassification = Classification & {
+  trueClass: string;
+  trueClassId: number;
+  /** The true class was seen in training. */
+  trueSeen: boolean;
+  /** Its rank among the candidates; null when it is not a candidate (a seen class in ZSL). */
+  trueRank: number | null;
+  imageIndex: number;
+  /** Where the image sits in the model's split ("test image of an unseen class", "training image"…). */
+  imageSet: string;
+  /** The picture itself, RGBA, when the app can redraw it (the picture demo's). */
+  picture: { pixels: Uint8ClampedArray; width: number; height: number } | null;
+};
+
 /** The model the worker classifies with now. */
 export interface ModelInfo {
   method: string;
@@ -106,12 +126,15 @@ export interface ModelInfo {
   featureSource: string;
   /** The run it came from, when known. */
   runId: string | null;
+  /** The dataset it was trained on, when known: it classifies that dataset's images only. */
+  datasetId: string | null;
   imported: boolean;
 }
 
 /** Per request kind: its payload and the result it resolves with. */
 export interface RequestMap {
-  'init': { payload: { backend: BackendChoice }; result: BackendStatus };
+  /** `model`: the model the worker still holds (switching backend drops it), so the page never shows a stale one. */
+  'init': { payload: { backend: BackendChoice }; result: BackendStatus & { model: ModelInfo | null } };
   'load-demo': { payload: { seed: number }; result: LoadedDataset };
   'describe-files': { payload: { files: DroppedFile[] }; result: StagedFiles };
   'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticOptions }; result: LoadedDataset };
@@ -129,9 +152,10 @@ export interface RequestMap {
   'delete-run': { payload: { runId: string }; result: { runs: StoredRun[] } };
   'export-model': { payload: object; result: { fileName: string; text: string } };
   'import-model': { payload: { file: File }; result: ModelInfo };
+  /** `imageIndex: 'random'` picks an image whose true class is a candidate (a test image of an unseen class in ZSL). */
   'classify-image': {
-    payload: { imageIndex: number; scope: 'unseen' | 'all'; k: number };
-    result: Classification & { trueClass: string; imageIndex: number };
+    payload: { imageIndex: number | 'random'; scope: 'unseen' | 'all'; k: number };
+    result: ImageClassification;
   };
   'backbone-info': { payload: object; result: BackboneInfo };
   /** `draft`: the preprocessing to use when no backbone.json came with the files; `source`: the URL they came from. */

@@ -4,7 +4,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createDatasetCache, storageEstimate } from './stores/dataset-cache.ts';
 import { loadBackbone, parseBackboneSpec } from '../core/backbones/backbone.ts';
 import { modelArtifacts } from '../core/backbones/resnet-backbone.ts';
@@ -14,10 +13,9 @@ import { createRunStore } from './stores/run-store.ts';
 import { createExtractionStore } from './stores/extraction-store.ts';
 import { browserProbes } from './probes.ts';
 import type { ToWorker } from './protocol.ts';
+import { configureWasm } from './wasm-threads.ts';
 
-// A module worker cannot use the threaded WASM build; its files are served from public/wasm/.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-setWasmPaths(`${import.meta.env.BASE_URL}wasm/`);
+configureWasm(`${import.meta.env.BASE_URL}wasm/`);
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cache = createDatasetCache();

@@ -21,8 +21,11 @@ const BATCH = 256;
 afterAll(() => client.dispose());
 
 describe('the worker in a real browser', () => {
-  test('starts on WebGPU', async () => {
-    const status = await client.request('init', { backend: 'auto' });
+  test('Automatic passes over the SwiftShader adapter for WASM and says why; WebGPU by name still starts', async () => {
+    const auto = await client.request('init', { backend: 'auto' });
+    expect(auto.name).toBe('wasm');
+    expect(auto.notes.join(' ')).toMatch(/WebGPU passed over: its adapter is a CPU (emulation|fallback) \(SwiftShader\), slower here than WASM/);
+    const status = await client.request('init', { backend: 'webgpu' });
     expect(status.name).toBe('webgpu');
     expect(status.notes).toEqual([]);
   });

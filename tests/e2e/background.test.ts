@@ -71,7 +71,7 @@ test('a hidden tab keeps training; its charts catch up when it is shown again', 
       }
     };
   });
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   expect(await page.getByTestId('backend-name').textContent()).toBe('webgpu');
   await setField(page, 'epochs', '8');
@@ -109,6 +109,6 @@ test('a hidden tab keeps training; its charts catch up when it is shown again', 
 
   await page.getByTestId('stop-button').click();
   await page.getByTestId('run-row').first().waitFor({ timeout: 120_000 });
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/semantic-mlp.*webgpu/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^Demo zoo \(seed 7\)semantic-mlp.*webgpu/);
   await other.close();
 });

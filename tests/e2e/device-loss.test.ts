@@ -28,7 +28,7 @@ afterAll(async () => {
 
 test('a lost WebGPU device mid-training: fallback, explained, nothing lost, training resumes', async () => {
   const page = await browser.newPage();
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   expect(await page.getByTestId('backend-name').textContent()).toBe('webgpu');
   const rows = () => page.getByTestId('run-row').count();
@@ -74,7 +74,7 @@ test('a lost WebGPU device mid-training: fallback, explained, nothing lost, trai
 
   await page.getByTestId('resume-interrupted').click();
   await expect.poll(rows, { timeout: 240_000 }).toBe(2);
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(new RegExp(`semantic-mlp.*${fallback}3`));
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(new RegExp(`^Demo zoo \\(seed 7\\)semantic-mlp.*${fallback}3`));
   expect(await points('epoch-loss-chart')).toBe(3);
 
   await page.locator('input[name="image"]').fill('1');
@@ -87,6 +87,6 @@ test('a lost WebGPU device mid-training: fallback, explained, nothing lost, trai
   await page.locator('select[name="method"]').selectOption('eszsl');
   await page.getByTestId('train-button').click();
   await expect.poll(rows, { timeout: 60_000 }).toBe(3);
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^eszsl.*webgpu/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^Demo zoo \(seed 7\)eszsl.*webgpu/);
   await page.close();
 });

@@ -40,7 +40,7 @@ test('a dropped AwA2 folder is recognised, parsed, and trained on', async () => 
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const egress = await watchEgress(page);
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 }); // the demo first
   // One policy (written by csp.js before any other script): the app's own origin only, no site allowed.
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').count()).toBe(1);

@@ -34,10 +34,19 @@ test('falls back when WebGPU is missing and explains why', async () => {
   await page.close();
 });
 
-test('honours a backend picked by hand (WASM, its binaries served from public/)', async () => {
+test('honours a backend picked by hand (WASM, its binaries served from public/, threaded in an isolated page)', async () => {
   const page = await browser.newPage();
+  const requests: string[] = [];
+  const refused: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) refused.push(message.text());
+  });
   await page.goto(`${inject('baseUrl')}?backend=wasm`);
   await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 60_000 }).toBe('wasm');
+  // The page is cross-origin isolated, so the worker loads the threaded build; its thread workers (blob: URLs) pass the policy.
+  expect(requests.filter((url) => url.endsWith('.wasm')).map((url) => url.split('/').at(-1))).toContain('tfjs-backend-wasm-threaded-simd.wasm');
+  expect(refused).toEqual([]);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   await setField(page, 'epochs', '1');
   await setField(page, 'hiddenUnits', '64');

@@ -32,7 +32,7 @@ async function topClasses(page: Page, image: number): Promise<string[]> {
 test('a reload restores runs, curves and the model; an exported model predicts identically elsewhere', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   await page.locator('select[name="method"]').selectOption('devise');
   await page.locator('input[name="epochs"]').fill('2');
@@ -75,7 +75,7 @@ test('a reload restores runs, curves and the model; an exported model predicts i
 
 test('a reload in the middle of training loses nothing: the curves come back and training resumes', async () => {
   const page = await browser.newPage();
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
   await page.locator('input[name="epochs"]').fill('5');
   await page.locator('input[name="hiddenUnits"]').fill('64');
@@ -91,7 +91,7 @@ test('a reload in the middle of training loses nothing: the curves come back and
   await expect.poll(async () => Number(await page.getByTestId('epoch-loss-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
   expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(Math.min(stepsBefore, 10));
   await page.getByTestId('run-row').first().waitFor({ timeout: 180_000 });
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/semantic-mlp.*webgpu5/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^Demo zoo \(seed 7\)semantic-mlp.*webgpu5/);
   expect(await page.getByTestId('epoch-loss-chart').getAttribute('data-points')).toBe('5');
   await expect.poll(() => page.getByTestId('interrupted').count()).toBe(0);
   await page.close();

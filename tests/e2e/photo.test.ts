@@ -119,5 +119,12 @@ test('load a release, train, drop a photo: what to load first, then ResNet weigh
   await expect.poll(() => page.locator('[data-testid="top-classes"] li').count()).toBe(5);
   expect(await page.locator('[data-testid="top-classes"] .badge-unseen').count()).toBeGreaterThan(0);
   expect(page.url().split('?')[0]).toBe(address);
+
+  // The weights were kept in this browser: after a reload the backbone row names them again, with the preprocessing kept.
+  await page.getByTestId('backbone-preprocessing').selectOption('caffe|center-crop');
+  await expect.poll(() => page.getByTestId('backbone-preprocessing').inputValue(), { timeout: 30_000 }).toBe('caffe|center-crop');
+  await page.reload();
+  await expect.poll(() => page.getByTestId('backbone-name').textContent(), { timeout: 120_000 }).toBe('ResNet (blocks 1-2-1-1) (Keras weights)');
+  expect(await page.getByTestId('backbone-preprocessing').inputValue()).toBe('caffe|center-crop');
   await page.close();
 });

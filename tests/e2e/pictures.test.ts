@@ -43,7 +43,9 @@ test('a dropped picture of an unseen combination is named from its attributes', 
   }
   // ESZSL names 99% of unseen combinations in the Node test; allow one miss among four here.
   expect(named).toBeGreaterThanOrEqual(3);
-  expect(await page.getByTestId('classification').textContent()).toMatch(/Attributes the model reads in it/);
+  // The attributes behind the answer are a bar chart of what the model reads beside the class's own.
+  expect(await page.getByTestId('attribute-evidence').textContent()).toMatch(/the attributes the model reads most strongly in the image/);
+  expect(await page.locator('[data-testid="attribute-evidence"] .evidence-row').count()).toBe(8);
   expect(foreignRequests(egress.requests, inject('baseUrl'))).toEqual([]);
   await page.close();
 });

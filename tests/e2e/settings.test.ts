@@ -87,7 +87,7 @@ test('settings come back on a bare address; a shared link overrides them', async
   // A shared link wins: its setup, and its defaults for what it leaves out (the automatic backend).
   await again.goto(`${bare}?dataset=demo-3&method=sae&split=demo&seed=5`);
   await again.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });
-  await expect.poll(() => setup(again), { timeout: 60_000 }).toEqual({ method: 'sae', seed: '5', calibration: 'none', backend: 'webgpu' });
+  await expect.poll(() => setup(again), { timeout: 60_000 }).toEqual({ method: 'sae', seed: '5', calibration: 'none', backend: 'wasm' });
   // Choices outside a shared setup stay the user's own.
   await expect.poll(() => keptSettings(again), { timeout: 10_000 }).toMatchObject({ config: { method: 'sae', seed: 5 }, backendChoice: 'auto', classifyScope: 'all' });
   await context.close();

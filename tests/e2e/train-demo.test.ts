@@ -23,7 +23,7 @@ test('trains the demo on WebGPU with live charts and a smooth page', async () =>
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await observeLongTasks(page);
-  await page.goto(inject('baseUrl'));
+  await page.goto(`${inject('baseUrl')}?backend=webgpu`);
 
   await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 60_000 }).toBe('webgpu');
   await page.getByTestId('dataset-summary').waitFor({ timeout: 60_000 });

@@ -40,6 +40,7 @@ const routes: Record<string, () => { status: number; body: string | Uint8Array; 
   '/html/model.json': () => ({ status: 200, body: '<!doctype html><p>Sign in</p>' }),
   '/json/model.json': () => ({ status: 200, body: '{"hello": "world"}' }),
   '/broken/model.json': () => ({ status: 500, body: 'oops' }),
+  '/hub/resnet101.safetensors': () => ({ status: 200, body: weights, headers: { 'content-length': String(weights.length) } }),
   '/elsewhere/model.json': () => ({ status: 200, body: JSON.stringify({ ...modelJson, weightsManifest: [{ paths: ['https://cdn.example.com/w.bin'], weights: [] }] }) }),
 };
 
@@ -150,4 +151,12 @@ describe('downloadBackbone', () => {
     });
     await expect(started).rejects.toBeInstanceOf(CancelledError);
   });
+});
+
+test('ResNet weights by URL: one file, its length the total', async () => {
+  const seen: DownloadProgress[] = [];
+  const got = await downloadBackbone(`${origin}/hub/resnet101.safetensors`, { allowed: [origin], onProgress: (p) => seen.push(p) });
+  expect(got.files.map((f) => [f.name, f.bytes.byteLength])).toEqual([['resnet101.safetensors', weights.length]]);
+  expect(got.hasSpec).toBe(true);
+  expect(seen.at(-1)).toMatchObject({ loaded: weights.length, total: weights.length });
 });

@@ -11,9 +11,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from '../../src/cli/args.ts';
+import { filesFromPath } from '../../src/cli/node-files.ts';
+import { loadResNet, resNetSpec } from '../../src/core/backbones/resnet-backbone.ts';
+import { extractionKey } from '../../src/core/io/image-folder-features.ts';
+import { readImageFolder } from '../../src/core/io/image-folder.ts';
 import { encodePng } from '../e2e/png.ts';
-import { FIXTURES, maxRelativeError, reference, testPicture } from './backbones/resnet-fixtures.ts';
+import { FIXTURES, fixtureFile, maxRelativeError, reference, testPicture } from './backbones/resnet-fixtures.ts';
 
 const run = promisify(execFile);
 const zsl = (...args: string[]) => run('npx', ['tsx', 'src/cli/zsl.ts', ...args], { timeout: 180_000, maxBuffer: 1 << 26 });
@@ -83,8 +88,8 @@ describe('npm run zsl -- embed', () => {
 });
 
 /** Six classes of two pictures each, the class side beside them (two classes unseen). */
-function writePictureFolder(): string {
-  const root = path.join(dir, 'Pictures');
+function writePictureFolder(name = 'Pictures'): string {
+  const root = path.join(dir, name);
   const classes = ['cat', 'dog', 'fox', 'owl', 'yak', 'emu'];
   const indexed = (names: string[]) => names.map((n, i) => `${String(i + 1).padStart(6)}\t${n}`).join('\n') + '\n';
   mkdirSync(root, { recursive: true });
@@ -127,4 +132,25 @@ describe('npm run zsl -- extract, then train and predict --photo', () => {
     expect(result.top.map((t) => t.class).sort()).toEqual(['emu', 'owl']);
     expect(result.top.every((t) => !t.seen)).toBe(true);
   });
+});
+
+test('extract resumes an interrupted run from what <out>/.extraction holds', async () => {
+  await tf.setBackend('cpu');
+  const folder = writePictureFolder('Resumed');
+  const out = path.join(dir, 'ResumedOut');
+  // An earlier run embedded the first 4 pictures (kept as the value 7 here, to tell them apart) and was stopped.
+  const { model, info } = await loadResNet(fixtureFile('torchvision.safetensors'), 'torchvision.safetensors');
+  model.dispose();
+  const spec = resNetSpec(info, { scaling: 'torchvision', resize: 'stretch' }, 64);
+  const job = await extractionKey(await readImageFolder(await filesFromPath(folder, { expandZip: false })), spec);
+  mkdirSync(path.join(out, '.extraction'), { recursive: true });
+  writeFileSync(path.join(out, '.extraction', 'features.f32'), new Uint8Array(new Float32Array(4 * 128).fill(7).buffer));
+  writeFileSync(path.join(out, '.extraction', 'job.json'), JSON.stringify({ job, rows: 4, dim: 128 }));
+  const { stdout, stderr } = await zsl('extract', folder, '--backbone', fixture('torchvision.safetensors'), '--input-size', '64', '--out', out, '--backend', 'cpu', '--json');
+  expect(lastJson(stdout)).toMatchObject({ pictures: 12, resumed: 4 });
+  expect(stderr).toMatch(/resuming: 4 of 12 pictures already embedded/);
+  const rows = readFileSync(path.join(out, 'Features', 'ResNetblocks1211-torchvision-stretch', 'AwA2-features.txt'), 'utf8').trim().split('\n');
+  expect(rows.slice(0, 4).every((r) => r.split(' ').every((v) => v === '7'))).toBe(true);
+  expect(rows[4]!.split(' ').some((v) => v !== '7')).toBe(true);
+  expect(existsSync(path.join(out, '.extraction'))).toBe(false);
 });

@@ -6,7 +6,7 @@ import { loadBackbone, modelArtifactsFromFiles, parseBackboneSpec, type Backbone
 import { nodeProbes } from '../../src/cli/node-backends.ts';
 import { findSplit, gatherRows } from '../../src/core/data/dataset.ts';
 import { defaultConfig } from '../../src/core/methods/catalog.ts';
-import { embedPicture, generatePictureDataset, PICTURE_SPLIT } from '../../src/core/demos/picture-dataset.ts';
+import { embedPicture, generatePictureDataset, PICTURE_SPLIT, redrawPicture } from '../../src/core/demos/picture-dataset.ts';
 import { attributesOf, PICTURE_CLASSES, PICTURE_UNSEEN, pictureClassName, renderPicture } from '../../src/core/demos/picture-world.ts';
 import { createRng } from '../../src/core/compute/rng.ts';
 import { datasetForMethod, trainAndEvaluate } from '../../src/core/training/train-and-evaluate.ts';
@@ -26,7 +26,7 @@ let model: BackboneModel;
 let embedBackend: 'wasm' | 'cpu';
 
 beforeAll(async () => {
-  const wasmReady = (await nodeProbes.wasm!().catch(() => 'failed')) === null && (await tf.setBackend('wasm').catch(() => false));
+  const wasmReady = (await nodeProbes.wasm!('wasm').catch(() => 'failed')) === null && (await tf.setBackend('wasm').catch(() => false));
   embedBackend = wasmReady ? 'wasm' : 'cpu';
   await tf.setBackend(embedBackend);
   spec = parseBackboneSpec(JSON.parse(readFileSync(path.join(DIR, 'backbone.json'), 'utf8')));
@@ -96,6 +96,17 @@ describe('the picture demo', () => {
     // Big drawings are a slightly different input (finer anti-aliasing, noise
     // averaged away by the shrink); 18 of 24 allows for that and still convinces.
     expect(named).toBeGreaterThanOrEqual(18);
+  });
+
+  test('a dataset picture redrawn from the seed is the very picture that was embedded', async () => {
+    const dataset = await generatePictureDataset({ model, spec, seed: 31, imagesPerClass: 2, batchSize: 64 });
+    for (const index of [0, 77, dataset.numSamples - 1]) {
+      const pixels = redrawPicture(31, 2, spec.inputSize, index);
+      const features = await embedPicture(model, spec, pixels, spec.inputSize, spec.inputSize);
+      const row = dataset.features.subarray(index * 128, (index + 1) * 128);
+      for (let j = 0; j < 128; j++) expect(features[j]).toBeCloseTo(row[j]!, 4);
+    }
+    expect(() => redrawPicture(31, 2, spec.inputSize, dataset.numSamples)).toThrow(/there is no picture/);
   });
 
   test('embeds one large drawing like the dataset pictures, whatever its size', async () => {

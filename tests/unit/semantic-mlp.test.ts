@@ -3,6 +3,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { generateDemoDataset } from '../../src/core/demos/demo-dataset.ts';
 import { DEFAULT_TRAIN_CONFIG, defaultConfig, validateTrainConfig, type TrainConfig } from '../../src/core/methods/catalog.ts';
 import { AdamW } from '../../src/core/training/optimiser.ts';
+import { adamwReference, createTestRng } from './helpers/adamw-reference.ts';
+
+
 import { trainAndEvaluate, type RunCheckpoint } from '../../src/core/training/train-and-evaluate.ts';
 
 beforeAll(async () => {
@@ -88,6 +91,26 @@ describe('AdamW', () => {
   });
 });
 
+describe('AdamW over many steps', () => {
+  test.each([
+    ['the loop on the CPU backends', true],
+    ['tfjs ops (GPU backends)', false],
+  ])('%s: matches PyTorch AdamW over 20 steps, and both agree', (_name, fused) => {
+    const rng = createTestRng(17);
+    const p0 = Array.from({ length: 64 }, () => rng() * 4 - 2);
+    // loss = Σ c_t·w: the gradient of step t is c_t, chosen up front (some beyond the clip value).
+    const grads = Array.from({ length: 20 }, () => p0.map(() => (rng() - 0.5) * 14));
+    const w = tf.variable(tf.tensor1d(p0), true, `adamw_many_${fused}`);
+    const opt = new AdamW([w], { learningRate: 0.05, weightDecay: 0.1, clipValue: 5, fused });
+    for (const g of grads) opt.minimize(() => tf.sum(tf.mul(w, tf.tensor1d(g))) as tf.Scalar).dispose();
+    const expected = adamwReference(p0, grads, { lr: 0.05, wd: 0.1, clip: 5 });
+    const got = Array.from(w.dataSync());
+    got.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 4));
+    opt.dispose();
+    w.dispose();
+  });
+});
+
 describe('validateTrainConfig', () => {
   test.each([
     ['epochs', 0],
@@ -146,5 +169,26 @@ describe('checkpoints', () => {
     expect(resumedLosses).toEqual(whole.slice(whole.length - resumedLosses.length));
     expect(resumedLosses.length).toBe(whole.length / 2);
     expect(resumed.run.evaluation).toEqual(full.run.evaluation);
+  });
+
+  test('a resumed run counts the time taken before the interruption', async () => {
+    const cfg = withParams(defaultConfig('semantic-mlp', 'demo'), { epochs: 2, hiddenUnits: 16, learningRate: 3e-3 });
+    const checkpoints: RunCheckpoint[] = [];
+    const started = performance.now();
+    const full = await trainAndEvaluate(demo, split, cfg, 'cpu', { epochTestImages: 0, onCheckpoint: async (c) => void checkpoints.push(c) });
+    full.model.dispose();
+    const [first, second] = checkpoints.map((c) => c.seconds!);
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first!);
+    expect(full.run.seconds).toBeGreaterThanOrEqual(second!);
+    expect(full.run.seconds).toBeLessThanOrEqual((performance.now() - started) / 1000);
+
+    // As if the first epoch had taken 500 s before a reload.
+    const before = performance.now();
+    const resumed = await trainAndEvaluate(demo, split, cfg, 'cpu', { epochTestImages: 0, resume: { ...checkpoints[0]!, seconds: 500 } });
+    resumed.model.dispose();
+    const thisPart = (performance.now() - before) / 1000;
+    expect(resumed.run.seconds).toBeGreaterThanOrEqual(500);
+    expect(resumed.run.seconds).toBeLessThanOrEqual(500 + thisPart);
   });
 });

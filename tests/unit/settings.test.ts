@@ -37,10 +37,18 @@ describe('reading kept settings', () => {
       semantic: { source: 'continuous', normalise: 'cubic', missing: 'keep' },
       dataset: 42,
       classifyScope: 'some',
+      explainerOpen: 'no',
     };
     expect(readSettings(stale)).toEqual({ paramsByMethod: { eszsl: { featureReg: 10, attributeReg: 1, attributes: expect.any(String) } } });
     expect(readSettings({ config: { method: 'renamed' } })).toEqual({});
     for (const junk of [null, undefined, 'text', 7, [], { config: null }]) expect(() => readSettings(junk)).not.toThrow();
+  });
+
+  test('a skipped explainer stays skipped on the next visit, also without a link', () => {
+    expect(readSettings({ explainerOpen: false })).toEqual({ explainerOpen: false });
+    expect(startup(link(''), { explainerOpen: false }).state.explainerOpen).toBe(false);
+    expect(startup(link('?method=sae'), { explainerOpen: false }).state.explainerOpen).toBe(false);
+    expect(startup(link(''), {}).state.explainerOpen).toBeUndefined(); // the store's default (shown) applies
   });
 
   test("settings kept before the seed notebook's MLP was renamed ('seed') come back under its new id", () => {

@@ -79,7 +79,7 @@ describe('allowed origins', () => {
 describe('the policy', () => {
   test('with no site allowed: the app\'s own origin only', () => {
     expect(STRICT_POLICY).toBe(
-      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; " +
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; " +
         "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'",
     );
   });

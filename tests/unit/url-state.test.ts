@@ -10,12 +10,24 @@ test('a setup survives the round trip through a link', () => {
     gamma: 0.25,
     params: { featureReg: 100, attributeReg: 1, attributes: 'dataset' },
     tune: ['attributeReg'],
+    semantics: 'original_att',
+    validationFraction: 0.2,
   };
   const link = encodeSetup(config, 'awa2-xlsa17', 'wasm');
+  expect(link.get('semantics')).toBe('original_att');
   const back = decodeSetup(new URLSearchParams(link.toString()));
   expect(back).toEqual({ dataset: 'awa2-xlsa17', backend: 'wasm', config, problems: [] });
   // Defaults stay out of the link, so links stay short.
   expect(link.has('p.attributeReg')).toBe(false);
+  const plain = encodeSetup(defaultConfig('eszsl', 'ps'), null, 'auto');
+  expect(plain.has('semantics')).toBe(false);
+  expect(plain.has('val')).toBe(false);
+});
+
+test('a link with unknown class semantics falls back to the defaults with a sentence', () => {
+  const bad = decodeSetup(new URLSearchParams('method=eszsl&split=ps&semantics=word2vec'));
+  expect(bad.config).toEqual(defaultConfig('eszsl', 'ps'));
+  expect(bad.problems.join(' ')).toMatch(/semantics/);
 });
 
 test('bad values are dropped with a sentence, never thrown', () => {

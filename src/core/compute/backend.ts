@@ -7,8 +7,19 @@ import * as tf from '@tensorflow/tfjs';
 import { speedUpWasmMatMul } from './wasm-matmul.ts';
 import { BACKEND_LABELS, BACKEND_ORDER, type BackendChoice, type BackendName, type SelectedBackend } from './backend-names.ts';
 
-/** Resolves to null when the backend can be tried, or to the reason it cannot. */
-export type BackendProbe = () => Promise<string | null>;
+/**
+ * What a probe found: null when the backend can be tried, a reason when it
+ * cannot, or `slow` when it works but on a CPU emulation of a GPU (SwiftShader,
+ * lavapipe), which Automatic passes over for WASM; a backend picked by name is
+ * used anyway.
+ */
+export type ProbeResult = null | string | { slow: string };
+
+/** Probes are told what the user asked for, so a slow adapter can be refused only under Automatic. */
+export type BackendProbe = (choice: BackendChoice) => Promise<ProbeResult>;
+
+/** Adapter or renderer descriptions that name a CPU implementation of a GPU API. */
+export const CPU_GPU_PATTERN = /swiftshader|llvmpipe|lavapipe|softpipe|software/i;
 
 export async function selectBackend(
   choice: BackendChoice,
@@ -20,7 +31,14 @@ export async function selectBackend(
   for (const name of order) {
     const probe = probes[name];
     const label = BACKEND_LABELS[name];
-    let reason: string | null = probe ? await probe().catch((e: unknown) => String(e)) : 'not built into this runtime';
+    const found: ProbeResult = probe ? await probe(choice).catch((e: unknown) => String(e)) : 'not built into this runtime';
+    if (found !== null && typeof found === 'object') {
+      if (choice === 'auto') {
+        notes.push(`${label} passed over: ${found.slow}; pick ${label} above to use it anyway.`);
+        continue;
+      }
+    }
+    let reason = typeof found === 'string' ? found : null;
     if (reason === null) {
       const ok = await tf.setBackend(name).catch(() => false);
       if (ok) {

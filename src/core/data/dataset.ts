@@ -195,6 +195,7 @@ export function describeDataset(dataset: ZslDataset) {
       description: s.description,
       seen: s.seenClasses.length,
       unseen: s.unseenClasses.length,
+      unseenClasses: s.unseenClasses,
       train: s.trainIndices.length,
       testSeen: s.testSeenIndices.length,
       testUnseen: s.testUnseenIndices.length,

@@ -114,6 +114,22 @@ export async function generatePictureDataset(options: PictureDatasetOptions): Pr
   });
 }
 
+/**
+ * Redraws picture `index` of a picture dataset generated with this seed,
+ * pictures per class and drawing size, to show it beside an answer: the
+ * pictures are drawn in order from one seeded generator, so replaying the
+ * draws up to it gives the very same pixels (a few milliseconds per hundred).
+ */
+export function redrawPicture(seed: number, imagesPerClass: number, renderSize: number, index: number): Uint8ClampedArray {
+  if (!Number.isInteger(index) || index < 0 || index >= PICTURE_CLASSES.length * imagesPerClass) {
+    throw new ZslError(`there is no picture ${index + 1}; the dataset has ${PICTURE_CLASSES.length * imagesPerClass}.`, { variable: 'image' });
+  }
+  const rng = createRng(seed);
+  let pixels: Uint8ClampedArray = new Uint8ClampedArray(0);
+  for (let i = 0; i <= index; i++) pixels = renderPicture(PICTURE_CLASSES[Math.floor(i / imagesPerClass)]!, rng, renderSize);
+  return pixels;
+}
+
 /** One picture (a canvas drawing, a dropped photo's pixels) → its feature vector in the dataset's space. */
 export async function embedPicture(
   model: BackboneModel,

@@ -9,7 +9,7 @@
  * Served as metric 'dot': embedFeatures(x) = x·W, embedClasses(a) = a.
  * Optimiser: Adam (AdamW from training/optimiser.ts; decoupled weight decay, 0 by default):
  * it copes with raw, un-normalised feature scales without tuning a schedule.
- * Minibatches are gathered on the device from tensors uploaded once.
+ * Minibatches come from TrainingBatches (minibatches.ts), taken before the loss is recorded.
  * tfjs only: no DOM, never the dataset or test data.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,7 +19,7 @@ import { AdamW } from '../training/optimiser.ts';
 import { createRng } from '../compute/rng.ts';
 import type { Trainer } from '../training/train-loop.ts';
 import type { TrainingView } from '../data/training-view.ts';
-import { BatchOrder, meanLoss } from './minibatches.ts';
+import { BatchOrder, meanLoss, TrainingBatches } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 
 export type BilinearLoss = 'devise' | 'ale' | 'sje';
@@ -122,9 +122,7 @@ export function createBilinearTrainer(
   initial.dispose(); // the variable holds its own reference to the data
   const model = new BilinearModel(config.loss, weights);
   const optimizer = new AdamW([weights], { learningRate: config.learningRate, weightDecay: config.weightDecay });
-  // Training data goes to the device once; batches are gathered there.
-  const features = tf.tensor2d(view.train.features, [view.train.size, d]);
-  const labels = tf.tensor1d(view.train.labels, 'int32');
+  const rows = new TrainingBatches(view.train.features, view.train.labels, d);
   const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, a]);
   const batches = new BatchOrder(view.train.size, config.batchSize, rng);
 
@@ -134,19 +132,17 @@ export function createBilinearTrainer(
     model,
     beginEpoch: () => batches.reshuffle(),
     step() {
-      const index = batches.next();
-      const loss = optimizer.minimize(() =>
-        tf.tidy(() =>
-          bilinearLoss(config.loss, tf.gather(features, index), weights, attributes, tf.gather(labels, index), config.margin),
-        ),
-      );
-      index.dispose();
+      // The batch is taken before the loss is recorded for its gradient (see TrainingBatches).
+      const { x, labels } = rows.batch(batches.nextRows());
+      const loss = optimizer.minimize(() => tf.tidy(() => bilinearLoss(config.loss, x, weights, attributes, labels, config.margin)));
+      tf.dispose([x, labels]);
       return loss;
     },
     evaluateLoss: (subset) => meanLoss(subset, d, (x, y) => bilinearLoss(config.loss, x, weights, attributes, y, config.margin)),
     dispose() {
       optimizer.dispose();
-      tf.dispose([features, labels, attributes]);
+      rows.dispose();
+      attributes.dispose();
       // The model outlives the trainer: the caller disposes it.
     },
   };

@@ -160,7 +160,7 @@ export const METHOD_INFO: Record<MethodName, MethodInfo> = {
         float('attributeNoise', 'Attribute noise', 'attribute-noise', 1.5, 0, 10, 'Noise on the attributes the generator learns from (× their RMS): keeps it from memorising the seen classes.'),
         [0, 0.5, 1, 1.5, 2],
       ),
-      withGrid(int('syntheticPerClass', 'Synthetic features per unseen class', 'synthetic', 300, 1, 100_000), [100, 300, 1000]),
+      withGrid(int('syntheticPerClass', 'Synthetic features per unseen class', 'synthetic', 1000, 1, 100_000), [100, 300, 1000]),
       int('classifierEpochs', 'Classifier epochs', 'classifier-epochs', 20, 1, 10_000),
       withGrid(float('classifierLearningRate', 'Classifier learning rate', 'classifier-lr', 1e-3, 1e-7, 10, 'Higher trusts the real seen features more: better with calibrated stacking, worse without.'), [3e-4, 1e-3, 3e-3]),
       ATTRIBUTES,

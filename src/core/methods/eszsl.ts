@@ -122,7 +122,8 @@ export async function computeGram(
   const way = where !== 'auto' ? where : gpu ? 'device' : hasWasmSimd() ? 'wasm' : 'js';
   if (way === 'wasm') return runAsync(gramWasmWork(features, rows, cols, rowScale), hooks);
   if (way === 'js') return runAsync(gramWork(features, rows, cols, rowScale), hooks);
-  const chunk = Math.max(1, Math.floor(2 ** 24 / cols)); // ~64 MB of float32 per upload
+  // At most ~64 MB of float32 per upload, and at least ~20 uploads, so the progress bar moves.
+  const chunk = Math.max(1, Math.min(Math.floor(2 ** 24 / cols), Math.max(256, Math.ceil(rows / 20))));
   let acc = tf.zeros([cols, cols]) as tf.Tensor2D;
   try {
     for (let start = 0; start < rows; start += chunk) {

@@ -27,11 +27,64 @@ export class BatchOrder {
     this.cursor = 0;
   }
 
-  /** The next batch's row indices as an int32 tensor (the caller disposes it). */
-  next(): tf.Tensor1D {
+  /** The next batch's row indices. */
+  nextRows(): Int32Array {
     const batch = this.order.subarray(this.cursor, this.cursor + this.batchSize);
     this.cursor += this.batchSize;
-    return tf.tensor1d(batch, 'int32');
+    return batch;
+  }
+
+  /** The next batch's row indices as an int32 tensor (the caller disposes it). */
+  next(): tf.Tensor1D {
+    return tf.tensor1d(this.nextRows(), 'int32');
+  }
+}
+
+const CPU_BACKENDS = new Set(['wasm', 'cpu']);
+
+/**
+ * The training rows, and each step's batch of them, taken before the loss is
+ * recorded for its gradient: a gather on the gradient tape keeps a copy of its
+ * input for the backward pass, and on WASM that copy is the whole feature matrix
+ * (192 MB at AwA2's size) every step. On the CPU backends a batch is copied out
+ * of the JavaScript arrays and uploaded (512 KB at AwA2's size); on GPU backends
+ * the rows go to the device once and batches are gathered there.
+ */
+export class TrainingBatches {
+  private device: { features: tf.Tensor2D; labels: tf.Tensor1D } | null = null;
+
+  constructor(
+    private readonly features: Float32Array,
+    private readonly labels: Int32Array,
+    private readonly cols: number,
+  ) {}
+
+  /** The rows' features and labels (the caller disposes both). */
+  batch(rows: Int32Array): { x: tf.Tensor2D; labels: tf.Tensor1D } {
+    if (CPU_BACKENDS.has(tf.getBackend())) {
+      const d = this.cols;
+      const x = new Float32Array(rows.length * d);
+      const y = new Int32Array(rows.length);
+      rows.forEach((row, i) => {
+        x.set(this.features.subarray(row * d, (row + 1) * d), i * d);
+        y[i] = this.labels[row]!;
+      });
+      return { x: tf.tensor2d(x, [rows.length, d]), labels: tf.tensor1d(y, 'int32') };
+    }
+    this.device ??= {
+      features: tf.tensor2d(this.features, [this.labels.length, this.cols]),
+      labels: tf.tensor1d(this.labels, 'int32'),
+    };
+    const { features, labels } = this.device;
+    return tf.tidy(() => {
+      const index = tf.tensor1d(rows, 'int32');
+      return { x: tf.gather(features, index) as tf.Tensor2D, labels: tf.gather(labels, index) as tf.Tensor1D };
+    });
+  }
+
+  dispose(): void {
+    if (this.device) tf.dispose([this.device.features, this.device.labels]);
+    this.device = null;
   }
 }
 

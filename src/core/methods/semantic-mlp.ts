@@ -12,7 +12,7 @@ import { createRng } from '../compute/rng.ts';
 import type { Trainer } from '../training/train-loop.ts';
 import type { TrainingView } from '../data/training-view.ts';
 import { applyDense, createDense, type Dense } from './dense.ts';
-import { BatchOrder, meanLoss } from './minibatches.ts';
+import { BatchOrder, meanLoss, TrainingBatches } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 
 export interface SemanticMlpConfig {
@@ -69,9 +69,7 @@ export function createSemanticMlpTrainer(view: TrainingView, config: SemanticMlp
     model.layers.flatMap((l) => [l.kernel, l.bias]),
     { learningRate: config.learningRate, weightDecay: config.weightDecay, clipValue: config.clipValue },
   );
-  // Training data goes to the device once; batches are gathered there.
-  const features = tf.tensor2d(view.train.features, [view.train.size, view.featureDim]);
-  const labels = tf.tensor1d(view.train.labels, 'int32');
+  const rows = new TrainingBatches(view.train.features, view.train.labels, view.featureDim);
   const attributes = tf.tensor2d(view.seenAttributes, [view.numSeen, view.numAttributes]);
   const batches = new BatchOrder(view.train.size, config.batchSize, rng);
   const dropout = { input: config.inputDropout, hidden: config.hiddenDropout, seed: () => rng.seed() };
@@ -85,17 +83,18 @@ export function createSemanticMlpTrainer(view: TrainingView, config: SemanticMlp
     checkpoint: checkpointable(model.layers.flatMap((l) => [l.kernel, l.bias]), optimizer, rng),
     beginEpoch: () => batches.reshuffle(),
     step() {
-      const index = batches.next();
-      const loss = optimizer.minimize(() =>
-        tf.tidy(() => batchLoss(tf.gather(features, index), tf.gather(attributes, tf.gather(labels, index)), true)),
-      );
-      index.dispose();
+      // The batch is taken before the loss is recorded for its gradient (see TrainingBatches).
+      const { x, labels } = rows.batch(batches.nextRows());
+      const a = tf.gather(attributes, labels) as tf.Tensor2D;
+      const loss = optimizer.minimize(() => tf.tidy(() => batchLoss(x, a, true)));
+      tf.dispose([x, labels, a]);
       return loss;
     },
     evaluateLoss: (subset) => meanLoss(subset, view.featureDim, (x, y) => batchLoss(x, tf.gather(attributes, y), false)),
     dispose() {
       optimizer.dispose();
-      tf.dispose([features, labels, attributes]);
+      rows.dispose();
+      attributes.dispose();
       // The model outlives the trainer: the caller disposes it.
     },
   };

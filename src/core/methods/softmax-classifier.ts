@@ -60,14 +60,17 @@ export async function trainSoftmax(features: tf.Tensor2D, labels: tf.Tensor1D, n
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const order = shuffled(Int32Array.from({ length: n }, (_, i) => i), options.rng);
       for (let start = 0; start < n; start += options.batchSize, step++) {
-        const index = tf.tensor1d(order.subarray(start, start + options.batchSize), 'int32');
+        // The batch is gathered before the loss is recorded for its gradient: a gather on the tape keeps a copy
+        // of its whole input for the backward pass (on WASM, of every feature, every step).
+        const batch = tf.tidy(() => {
+          const index = tf.tensor1d(order.subarray(start, start + options.batchSize), 'int32');
+          return [tf.gather(features, index), tf.gather(onehot, index), tf.gather(sampleWeights, index)] as const;
+        });
+        const [x, y, w] = batch;
         const loss = optimizer.minimize(() =>
-          tf.tidy(() => {
-            const logits = tf.add(tf.matMul(tf.gather(features, index), weights), bias);
-            return tf.losses.softmaxCrossEntropy(tf.gather(onehot, index), logits, tf.gather(sampleWeights, index)) as tf.Scalar;
-          }),
+          tf.tidy(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, weights), bias), w) as tf.Scalar),
         );
-        tf.dispose([index, loss]);
+        tf.dispose([x, y, w, loss]);
         if (step % every === every - 1) {
           // A read-back bounds the queue of pending GPU work and lets cancellation in.
           await weights.data();

@@ -85,6 +85,8 @@ export interface RunCheckpoint {
   epoch: number;
   step: number;
   state: TrainerState;
+  /** Seconds the run has taken up to this checkpoint, over every earlier resume too, so a resumed run's time adds up. */
+  seconds?: number;
 }
 
 /**
@@ -129,7 +131,9 @@ export async function trainAndEvaluate(
   backend: BackendName,
   hooks: RunHooks = {},
 ): Promise<{ model: ZslModel; run: RunSummary }> {
-  const started = performance.now();
+  // A resumed run counts the time it took before the interruption.
+  const started = performance.now() - (hooks.resume?.seconds ?? 0) * 1000;
+  const elapsed = () => (performance.now() - started) / 1000;
   let config = validateTrainConfig(rawConfig);
   const { dataset, semantics } = methodData(original, config);
   // A closed form draws no curves, so nothing is held out from it.
@@ -140,7 +144,7 @@ export async function trainAndEvaluate(
   if (tuning) config = { ...config, params: tuning.chosen };
   // γ is chosen before the final fit, so the per-epoch GZSL curves use the γ the final model uses.
   const gamma = await calibrate(view, config, hooks);
-  const fitted = await fitModel(view, dataset, split, config, gamma, hooks);
+  const fitted = await fitModel(view, dataset, split, config, gamma, hooks, elapsed);
   const { model } = fitted;
   try {
     if (hooks.cancelSignal?.aborted) throw new CancelledError('Training was cancelled.');
@@ -163,7 +167,7 @@ export async function trainAndEvaluate(
         calibration: { mode: config.calibration, gamma },
         epochsCompleted: fitted.epochsCompleted,
         stopped: fitted.stopped,
-        seconds: (performance.now() - started) / 1000,
+        seconds: elapsed(),
         classNames: dataset.classNames,
       },
     };
@@ -173,7 +177,7 @@ export async function trainAndEvaluate(
   }
 }
 
-async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, gamma: number, hooks: RunHooks) {
+async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, config: TrainConfig, gamma: number, hooks: RunHooks, elapsed: () => number) {
   const runner = RUNNERS[config.method];
   if (runner.family === 'closed-form') {
     // A closed form has no partial result: stopping it is cancelling it.
@@ -198,7 +202,7 @@ async function fitModel(view: TrainingView, dataset: ZslDataset, split: Split, c
       startStep: hooks.resume?.step,
       onEpochDone:
         trainer.checkpoint && hooks.onCheckpoint
-          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot() })
+          ? async (epoch, step) => hooks.onCheckpoint!({ epoch, step, state: await trainer.checkpoint!.snapshot(), seconds: elapsed() })
           : undefined,
       control: { stopSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined, waitWhilePaused: hooks.waitWhilePaused },
       onSteps: hooks.onSteps,

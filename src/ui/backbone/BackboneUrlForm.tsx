@@ -30,7 +30,7 @@ export function BackboneUrlForm() {
       <summary>Use a backbone from a URL…</summary>
       <div className="settings">
         <label className="field wide">
-          <span>model.json of a TensorFlow.js model (Layers or Graph)</span>
+          <span>model.json of a TensorFlow.js model (Layers or Graph), or ResNet weights (.h5, .safetensors)</span>
           <input
             name="backbone-url"
             type="url"

@@ -33,6 +33,7 @@ export function ResNetBackbone() {
   const controller = useController();
   const folder = useRef<HTMLInputElement>(null);
   const files = useRef<HTMLInputElement>(null);
+  const imageFolder = useRef<HTMLInputElement>(null);
   const { over, handlers } = useDropTarget((data) => {
     if (!busy) void filesFromDataTransfer(data).then((dropped) => controller.verifyBackbone(dropped));
   });
@@ -42,6 +43,7 @@ export function ResNetBackbone() {
   const current = `${resnet.preprocessing.scaling}|${resnet.preprocessing.resize}`;
   const best = verification?.best;
   const offerBest = verification && !verification.same && best && best.median >= 0.95;
+  const offerExtraction = verification && !verification.same && !offerBest;
   return (
     <div
       className={`resnet-backbone${over ? ' dropzone-over' : ''}`}
@@ -85,6 +87,15 @@ export function ResNetBackbone() {
               <button type="button" data-testid="use-best-preprocessing" disabled={busy} onClick={() => void controller.setBackbonePreprocessing(best.preprocessing)}>
                 Use {best.label}
               </button>
+            </>
+          )}
+          {offerExtraction && (
+            <>
+              {' '}
+              <button type="button" data-testid="re-extract" disabled={busy} onClick={() => imageFolder.current?.click()} title="The release's pictures in class folders (JPEGImages/<class>/) with classes.txt, predicates.txt, a predicate matrix and testclasses.txt">
+                Re-extract from the pictures…
+              </button>
+              <FileInput ref={imageFolder} directory hidden data-testid="re-extract-input" onFiles={(f) => void controller.describeFiles(f)} />
             </>
           )}
         </p>

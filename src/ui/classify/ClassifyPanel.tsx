@@ -1,100 +1,88 @@
 /**
- * Classify with the current model: an image of the loaded dataset, a photo
- * (dropped, picked or pasted; embedded by the image backbone), or a drawing in
- * the picture demo. The top classes, unseen ones marked, the attributes behind
- * the answer, and for a photo whether the backbone's space is the model's.
+ * Classify with the current model: an image of the loaded dataset (by number,
+ * or a random one whose class is a candidate), a photo (dropped, picked or
+ * pasted; embedded by the image backbone), or a drawing in the picture demo.
+ * Images of the dataset are offered only when the model was trained on it;
+ * every answer is shown by ClassificationView.
  */
-import { humanClassName } from '../../core/data/dataset-identity.ts';
 import { useState } from 'react';
-import type { Classification } from '../../core/inference/classify.ts';
+import { ClassificationView, type ShownResult } from './ClassificationView.tsx';
 import { DrawingPad } from './DrawingPad.tsx';
-import { PhotoInput, type PhotoResult } from './PhotoInput.tsx';
+import { PhotoInput } from './PhotoInput.tsx';
 import { useAppState, useController } from '../context.ts';
-
-type Result = Classification & { trueClass?: string; imageIndex?: number; space?: PhotoResult['space'] };
 
 export function ClassifyPanel() {
   const model = useAppState((s) => s.model);
-  const images = useAppState((s) => s.dataset?.images ?? 0);
-  const pictures = useAppState((s) => s.dataset?.featureSource.kind === 'backbone');
+  const dataset = useAppState((s) => s.dataset);
+  const images = dataset?.images ?? 0;
+  const pictures = dataset?.featureSource.kind === 'backbone';
   const controller = useController();
   const [index, setIndex] = useState(1);
   const scope = useAppState((s) => s.classifyScope);
-  const [result, setResultState] = useState<Result | null>(null);
+  // The answer with the candidates it was ranked among.
+  const [shown, setShown] = useState<{ result: ShownResult; scope: 'unseen' | 'all' } | null>(null);
   const [count, setCount] = useState(0);
-  const setResult = (next: Result | null) => {
-    setResultState(next);
+  const setResult = (next: ShownResult | null, inScope = scope) => {
+    setShown(next && { result: next, scope: inScope });
     if (next) setCount((n) => n + 1);
   };
-  const classify = async (imageIndex: number) => {
-    setIndex(imageIndex + 1);
-    setResult(await controller.classifyImage(imageIndex, scope));
+  const classify = async (imageIndex: number | 'random', inScope = scope) => {
+    const answer = await controller.classifyImage(imageIndex, inScope);
+    if (answer) setIndex(answer.imageIndex + 1);
+    setResult(answer, inScope);
   };
+  const forOtherDataset = model && dataset && model.datasetId !== null && model.datasetId !== dataset.id;
   return (
     <section className="panel" aria-labelledby="classify-title">
       <h2 id="classify-title">Classify</h2>
       {!model ? (
-        <p>Train or import a model, then classify images with it here.</p>
+        <p data-testid="classify-empty">Train or import a model on this dataset, then classify its images here.</p>
       ) : (
         <>
-          <div className="row">
-            <label>
-              Image{' '}
-              <input type="number" name="image" min={1} max={images} value={index} onChange={(e) => setIndex(Number(e.target.value))} style={{ width: '7em' }} />
-            </label>
-            <label>
-              Candidates{' '}
-              <select name="scope" value={scope} onChange={(e) => controller.setClassifyScope(e.target.value as 'unseen' | 'all')}>
-                <option value="unseen">unseen classes (ZSL)</option>
-                <option value="all">all classes (GZSL, calibrated)</option>
-              </select>
-            </label>
-            <button type="button" data-testid="classify-button" onClick={() => void classify(index - 1)}>
-              Classify
-            </button>
-            <button type="button" onClick={() => void classify(Math.floor(Math.random() * images))}>
-              A random image
-            </button>
-          </div>
-          {pictures ? <DrawingPad scope={scope} onResult={setResult} /> : <PhotoInput scope={scope} onResult={setResult} />}
-          {result && <ClassificationView result={result} count={count} />}
+          {forOtherDataset ? (
+            <p data-testid="classify-other-dataset">
+              The model in memory ({model.method}) was trained on “{model.datasetId}”, not on the loaded dataset: train one here to
+              classify its images.
+            </p>
+          ) : (
+            <div className="row">
+              <label>
+                Image{' '}
+                <input type="number" name="image" min={1} max={images} value={index} onChange={(e) => setIndex(Number(e.target.value))} style={{ width: '7em' }} />
+              </label>
+              <label>
+                Candidates{' '}
+                <select name="scope" value={scope} onChange={(e) => controller.setClassifyScope(e.target.value as 'unseen' | 'all')}>
+                  <option value="unseen">unseen classes (ZSL)</option>
+                  <option value="all">all classes (GZSL, calibrated)</option>
+                </select>
+              </label>
+              <button type="button" data-testid="classify-button" onClick={() => void classify(index - 1)}>
+                Classify
+              </button>
+              <button type="button" data-testid="classify-random" onClick={() => void classify('random')}>
+                {scope === 'unseen' ? 'A random unseen-class image' : 'A random test image'}
+              </button>
+            </div>
+          )}
+          {pictures ? <DrawingPad scope={scope} onResult={(next) => setResult(next)} /> : <PhotoInput scope={scope} onResult={(next) => setResult(next)} />}
+          {shown && (
+            <ClassificationView
+              result={shown.result}
+              count={count}
+              scope={shown.scope}
+              onRankAll={
+                shown.result.imageIndex !== undefined
+                  ? () => {
+                      controller.setClassifyScope('all');
+                      void classify(shown.result.imageIndex!, 'all');
+                    }
+                  : undefined
+              }
+            />
+          )}
         </>
       )}
     </section>
-  );
-}
-
-function ClassificationView({ result, count }: { result: Result; count: number }) {
-  return (
-    <div className="classification" data-testid="classification" data-result={count}>
-      {result.imageIndex !== undefined && (
-        <p>
-          Image {result.imageIndex + 1} shows a <strong>{humanClassName(result.trueClass ?? '')}</strong>.
-        </p>
-      )}
-      {result.space && (
-        <p className={`space-note space-${result.space.status}`} data-testid="space-note" data-status={result.space.status}>
-          {result.space.text}
-        </p>
-      )}
-      {result.read && (
-        <p className="hint">
-          Attributes the model reads in it: {result.read.map((a) => a.name).join(', ')}.
-        </p>
-      )}
-      <ol className="top-classes" data-testid="top-classes">
-        {result.top.map((t) => (
-          <li key={t.classId} data-class={t.name}>
-            <strong>{humanClassName(t.name)}</strong>
-            {!t.seen && <span className="badge badge-unseen">never seen in training</span>} <span className="hint">score {t.score.toPrecision(3)}</span>
-            <div className="hint">
-              {t.shared.length > 0
-                ? `Shares with the image: ${t.shared.map((a) => a.name).join(', ')}.`
-                : `Known for: ${t.attributes.map((a) => a.name).join(', ')}.`}
-            </div>
-          </li>
-        ))}
-      </ol>
-    </div>
   );
 }

@@ -14,7 +14,8 @@ export function classifyFlows({ client, store, attempt }: FlowContext) {
       return attempt(() => client.request('embedding-map', { maxImages }));
     },
 
-    async classifyImage(imageIndex: number, scope: 'unseen' | 'all') {
+    /** `'random'`: an image whose true class is a candidate (a test image of an unseen class in ZSL). */
+    async classifyImage(imageIndex: number | 'random', scope: 'unseen' | 'all') {
       return attempt(() => client.request('classify-image', { imageIndex, scope, k: 5 }));
     },
 

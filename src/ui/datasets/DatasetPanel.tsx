@@ -8,6 +8,9 @@ import { ProgressBar } from '../shared/ProgressBar.tsx';
 import { StagedFiles } from './StagedFiles.tsx';
 import { StoredDatasets } from './StoredDatasets.tsx';
 
+/** A description as a sentence: one full stop at its end, never two. */
+const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 export function DatasetPanel() {
   const dataset = useAppState((s) => s.dataset);
   const progress = useAppState((s) => s.datasetProgress);
@@ -51,7 +54,7 @@ export function DatasetPanel() {
           </dl>
           {dataset.splits.map((split) => (
             <p key={split.name} className="split">
-              <strong>Split “{split.name}”</strong>: {split.description}. {split.train.toLocaleString()} training images,{' '}
+              <strong>Split “{split.name}”</strong>: {sentence(split.description)} {split.train.toLocaleString()} training images,{' '}
               {split.testSeen.toLocaleString()} test images of seen classes, {split.testUnseen.toLocaleString()} of unseen
               classes.
             </p>

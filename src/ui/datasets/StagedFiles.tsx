@@ -23,7 +23,7 @@ export function StagedFiles() {
     <div className="staged" data-testid="staged">
       <p>
         <strong>Recognised:</strong> <span data-testid="staged-layout">{LAYOUT_NAMES[info.layout] ?? info.layout}</span>
-        {info.ignored > 0 && <span className="hint"> ({info.ignored} other files ignored)</span>}
+        {info.ignored > 0 && <span className="hint"> ({info.ignored} other {info.ignored === 1 ? 'file' : 'files'} ignored)</span>}
       </p>
       <ul className="found">
         {info.found.map((f) => (

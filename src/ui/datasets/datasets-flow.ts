@@ -13,11 +13,31 @@ export type DatasetFlows = ReturnType<typeof datasetFlows>;
 
 /** `setMethod` comes from the training flows: the picture demo picks the method that suits it. */
 export function datasetFlows({ client, store, guard }: FlowContext, { setMethod }: { setMethod(method: MethodName): void }) {
+  /**
+   * Shows a dataset the worker now holds, with the model the worker still has
+   * for it; when it is another dataset, the old one's curves, selected run and
+   * interrupted training go (the runs table keeps every run, each naming its dataset).
+   */
   const useDataset = (dataset: LoadedDataset): void => {
+    const state = store.getState();
     const names = dataset.splits.map((s) => s.name);
-    const current = store.getState().config.split; // kept when the new dataset has it (e.g. from a link)
+    const current = state.config.split; // kept when the new dataset has it (e.g. from a link)
     const split = names.includes(current) ? current : (names[0] ?? current);
-    store.update({ dataset, config: { ...store.getState().config, split } });
+    const switched = state.dataset?.id !== dataset.id;
+    const newest = state.runs.findIndex((r) => r.summary.datasetId === dataset.id);
+    store.update({
+      dataset,
+      model: dataset.model,
+      config: { ...state.config, split },
+      ...(switched && state.status === 'idle'
+        ? {
+            selectedRun: newest >= 0 ? newest : null,
+            lossCurve: newest >= 0 ? state.runs[newest]!.lossCurve : [],
+            epochs: newest >= 0 ? state.runs[newest]!.epochs : [],
+            interrupted: state.interrupted?.datasetId === dataset.id ? state.interrupted : null,
+          }
+        : {}),
+    });
     if (dataset.notes.length > 0) store.update({ notice: { tone: 'info', text: dataset.notes.join(' ') } });
   };
 
@@ -98,10 +118,11 @@ export function datasetFlows({ client, store, guard }: FlowContext, { setMethod 
       });
     },
 
-    async loadPictureDemo(seed = 1): Promise<void> {
+    /** `pickMethod`: switch to the method that suits the picture demo (not when a reload rebuilds it). */
+    async loadPictureDemo(seed = 1, { pickMethod = true }: { pickMethod?: boolean } = {}): Promise<void> {
       await datasetJob('load-picture-demo', { seed, imagesPerClass: 12 }, (dataset) => {
         useDataset(dataset);
-        setMethod('eszsl');
+        if (pickMethod) setMethod('eszsl');
       });
       await guard(async () => store.update({ backbone: await client.request('backbone-info', {}) }));
     },

@@ -5,6 +5,33 @@ import { download } from '../shared/download.ts';
 import { runsToCsv, runsToJson } from './export-files.ts';
 import { FileInput } from '../shared/FileInput.tsx';
 
+/** What the worker holds, in words: a model for the loaded dataset, one for another dataset, or none. */
+function ModelStatus() {
+  const model = useAppState((s) => s.model);
+  const dataset = useAppState((s) => s.dataset);
+  if (!model) {
+    return (
+      <span className="hint" data-testid="model-status" data-state="none">
+        No model in memory{dataset ? ` for “${dataset.name}”` : ''} yet.
+      </span>
+    );
+  }
+  const label = `${model.method}${model.imported ? ' (imported)' : ''}`;
+  if (dataset && model.datasetId !== null && model.datasetId !== dataset.id) {
+    return (
+      <span className="hint" data-testid="model-status" data-state="other-dataset">
+        The model in memory ({label}) was trained on “{model.datasetId}”, not on the loaded dataset.
+      </span>
+    );
+  }
+  return (
+    <span className="hint" data-testid="model-status" data-state="ready">
+      Ready to classify: {label}, {model.classes} classes ({model.unseen} unseen in its training)
+      {dataset ? ` of “${dataset.name}”` : ''}.
+    </span>
+  );
+}
+
 export function ResultsToolbar() {
   const runs = useAppState((s) => s.runs);
   const selected = useAppState((s) => s.selectedRun);
@@ -36,12 +63,7 @@ export function ResultsToolbar() {
       <button type="button" disabled={selected === null || busy} onClick={() => selected !== null && void controller.deleteRun(selected)}>
         Delete selected run
       </button>
-      {model && (
-        <span className="hint" data-testid="model-status">
-          Ready to classify: {model.method}
-          {model.imported ? ' (imported)' : ''}, {model.classes} classes.
-        </span>
-      )}
+      <ModelStatus />
     </div>
   );
 }

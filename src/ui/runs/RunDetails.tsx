@@ -1,13 +1,14 @@
 /** One run in detail: per-class accuracy bars, the confusion matrix, and the embedding map. */
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { humanClassName } from '../../core/data/dataset-identity.ts';
 import type { MapPoint, RunSummary } from '../../worker/protocol.ts';
 import { useController } from '../context.ts';
+import { ConfusionView } from './ConfusionView.tsx';
+import { PerClassBars } from './PerClassBars.tsx';
 
 export function RunDetails({ run, latest }: { run: RunSummary; latest: boolean }) {
   const name = (c: number) => (run.classNames[c] !== undefined ? humanClassName(run.classNames[c]) : String(c));
-  const bars = run.evaluation.perClassZsl.map((p) => ({ name: name(p.classId), accuracy: Math.round(p.accuracy * 1000) / 10 }));
   return (
     <div className="run-details" data-testid="run-details">
       <h3>
@@ -18,65 +19,11 @@ export function RunDetails({ run, latest }: { run: RunSummary; latest: boolean }
         {run.heldOutForCurves ? `${run.heldOutForCurves} training images held out for the validation curves (the final model did not see them)` : 'fitted on every training image of the split'}.
       </p>
       <div className="chart-pair">
-        <figure className="chart" data-testid="per-class-chart">
-          <figcaption>ZSL top-1 per unseen class (%)</figcaption>
-          <ResponsiveContainer width="100%" height={Math.max(160, bars.length * 22)}>
-            <BarChart data={bars} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis type="number" domain={[0, 100]} />
-              <YAxis type="category" dataKey="name" width={110} interval={0} />
-              <Tooltip />
-              <Bar dataKey="accuracy" fill="#2a9d55" isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        </figure>
-        <Confusion run={run} name={name} />
+        <PerClassBars run={run} name={name} />
+        <ConfusionView run={run} name={name} />
       </div>
-      {latest ? <EmbeddingMap classNames={run.classNames} /> : <p className="hint">The embedding map is available for the newest run.</p>}
+      {latest ? <EmbeddingMap classNames={run.classNames} /> : <p className="hint">The embedding map is drawn for the run whose model is in memory (the newest run of the loaded dataset).</p>}
     </div>
-  );
-}
-
-function Confusion({ run, name }: { run: RunSummary; name: (c: number) => string }) {
-  const { classes, matrix } = run.evaluation.zslConfusion;
-  return (
-    <figure className="chart confusion" data-testid="confusion-matrix">
-      <figcaption>Confusion among unseen classes (rows: true class, columns: predicted)</figcaption>
-      <table>
-        <thead>
-          <tr>
-            <th />
-            {classes.map((c) => (
-              <th key={c} className="rotated" title={name(c)}>
-                <span>{name(c)}</span>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {matrix.map((row, i) => {
-            const total = row.reduce((a, b) => a + b, 0) || 1;
-            return (
-              <tr key={classes[i]}>
-                <th>{name(classes[i]!)}</th>
-                {row.map((count, j) => {
-                  const share = count / total;
-                  return (
-                    <td
-                      key={j}
-                      title={`${name(classes[i]!)} → ${name(classes[j]!)}: ${count}`}
-                      style={{ background: `rgba(${i === j ? '42,157,85' : '200,60,40'}, ${share.toFixed(3)})`, color: share > 0.5 ? '#fff' : undefined }}
-                    >
-                      {count}
-                    </td>
-                  );
-                })}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </figure>
   );
 }
 

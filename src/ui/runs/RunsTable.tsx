@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { METHOD_INFO } from '../../core/methods/catalog.ts';
 import type { RunSummary } from '../../worker/protocol.ts';
-import { useController, useDeferredAppState } from '../context.ts';
+import { useAppState, useController, useDeferredAppState } from '../context.ts';
 import type { AppState } from '../store.ts';
 import { duration, percent } from '../shared/format.ts';
 import { BENCHMARKS } from '../../core/data/dataset-identity.ts';
@@ -19,10 +19,34 @@ const selectRuns = (s: AppState) => s.runs;
 const selectSelected = (s: AppState) => s.selectedRun;
 const selectBenchmark = (s: AppState) => s.dataset?.benchmark ?? null;
 
+/** One line per metric of the runs table, in words. */
+export function MetricHelp() {
+  return (
+    <details className="metric-details" open>
+      <summary>What the figures mean</summary>
+    <dl className="metric-help" data-testid="metric-help">
+      <dt>ZSL top-1</dt>
+      <dd>Share of unseen-class test images named right when only unseen classes are candidates, averaged per class.</dd>
+      <dt>ZSL top-5</dt>
+      <dd>The same, counting an answer right when the true class is among the model's five best.</dd>
+      <dt>u</dt>
+      <dd>GZSL: unseen-class test images named right when every class is a candidate (the harder, realistic case).</dd>
+      <dt>s</dt>
+      <dd>GZSL: test images of seen classes named right, every class a candidate.</dd>
+      <dt>H</dt>
+      <dd>Harmonic mean of u and s: high only when both are; the GZSL headline figure.</dd>
+      <dt>γ (calibration)</dt>
+      <dd>Subtracted from seen classes' scores in GZSL so unseen ones get a fair chance; chosen on held-out seen classes.</dd>
+    </dl>
+    </details>
+  );
+}
+
 export function RunsTable() {
   // Deferred: a finished run draws a table and charts; let React slice that work.
   const runs = useDeferredAppState(selectRuns);
   const selected = useDeferredAppState(selectSelected);
+  const modelRun = useAppState((s) => s.model?.runId ?? null);
   const controller = useController();
   const [showPublished, setShowPublished] = useState(false);
   const benchmark = useDeferredAppState(selectBenchmark);
@@ -36,6 +60,8 @@ export function RunsTable() {
         <p>Train a model to see its zero-shot accuracy here.</p>
       ) : (
         <>
+          <p className="hint narrow-only">Scroll the table sideways for every figure.</p>
+          <div className="table-scroll" data-testid="runs-scroll">
           <table className="runs" data-testid="runs-table">
             <thead>
               <tr>
@@ -51,7 +77,7 @@ export function RunsTable() {
                 <th title="GZSL: seen test images, all classes as candidates">s</th>
                 <th title="Harmonic mean of u and s">H</th>
                 <th title="Calibrated stacking constant subtracted from seen-class scores">γ</th>
-                <th title="The seed notebook's own figure: all classes as candidates, unseen images, mean of per-batch (32) accuracies. Not comparable with published numbers.">
+                <th title="The seed notebook's own figure: all classes as candidates, unseen images, no calibration, mean of per-batch (32) accuracies. It equals u when calibration is off and every unseen class has the same number of test images (as in the demos), since per-batch, per-image and per-class means then coincide. Not comparable with published numbers.">
                   Seed figure*
                 </th>
                 <th>Time</th>
@@ -90,13 +116,16 @@ export function RunsTable() {
               ))}
             </tbody>
           </table>
+          </div>
           <p className="hint">
             Accuracies are per class (the mean over classes of the share of its images recognised), as the ZSL benchmark
             defines them. Chance for ZSL top-1 on the newest run is {percent(1 / Math.max(1, runs[0]!.summary.evaluation.perClassZsl.length))}.
-            *The seed figure is the original notebook's measure, shown for comparison with it only. Click a run to see its curves
+            *The seed figure is the original notebook's measure (per batch of 32, uncalibrated), shown for comparison with it only;
+            it equals u whenever calibration is off and the unseen classes have equally many test images, as in the demos. Click a run to see its curves
             and details.
           </p>
-          {selected !== null && runs[selected] && <RunDetails run={runs[selected].summary} latest={selected === 0} />}
+          <MetricHelp />
+          {selected !== null && runs[selected] && <RunDetails run={runs[selected].summary} latest={runs[selected].id !== null && runs[selected].id === modelRun} />}
         </>
       )}
       {label ? (
@@ -107,6 +136,7 @@ export function RunsTable() {
         <p className="hint" data-testid="no-published">This dataset is not one of the five xlsa17 benchmarks, so there are no published numbers to compare with.</p>
       )}
       {label && showPublished && (
+        <div className="table-scroll">
         <table className="runs published" data-testid="published-table">
           <caption>
             Published on {label} (fixed ResNet-101 features, proposed split, per-class top-1 %). SS is a different split and is not
@@ -140,6 +170,7 @@ export function RunsTable() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );

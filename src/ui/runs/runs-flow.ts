@@ -17,8 +17,10 @@ export function runFlows({ client, store, guard }: FlowContext) {
       await guard(async () => {
         const { runs } = await client.request('list-runs', {});
         const records = runs.map((r) => ({ id: r.id, summary: r.summary, lossCurve: lossCurveFromLosses(r.losses), epochs: r.epochs }));
-        store.update({ runs: records, selectedRun: records.length > 0 ? 0 : null, ...(records[0] ? { lossCurve: records[0].lossCurve, epochs: records[0].epochs } : {}) });
+        // The curves shown are those of the loaded dataset's newest run, never another dataset's.
         const datasetId = store.getState().dataset?.id;
+        const newest = records.findIndex((r) => r.summary.datasetId === datasetId);
+        store.update({ runs: records, selectedRun: newest >= 0 ? newest : null, ...(newest >= 0 ? { lossCurve: records[newest]!.lossCurve, epochs: records[newest]!.epochs } : {}) });
         const latest = runs.find((r) => r.hasModel && r.summary.datasetId === datasetId);
         if (latest) store.update({ model: await client.request('restore-run-model', { runId: latest.id }) });
       });

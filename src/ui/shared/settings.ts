@@ -21,6 +21,8 @@ export interface Settings {
   dataset: string | null;
   /** Which classes the Classify panel ranks. */
   classifyScope: AppState['classifyScope'];
+  /** Whether the explanation of zero-shot learning is shown (absent in settings kept before it existed). */
+  explainerOpen?: boolean;
 }
 
 export function settingsOf(state: AppState): Settings {
@@ -31,6 +33,7 @@ export function settingsOf(state: AppState): Settings {
     semantic: state.semantic,
     dataset: state.dataset?.id ?? null,
     classifyScope: state.classifyScope,
+    explainerOpen: state.explainerOpen,
   };
 }
 
@@ -85,6 +88,7 @@ export function readSettings(raw: unknown): Partial<Settings> {
   }
   if (typeof raw.dataset === 'string' || raw.dataset === null) out.dataset = raw.dataset;
   if (raw.classifyScope === 'unseen' || raw.classifyScope === 'all') out.classifyScope = raw.classifyScope;
+  if (typeof raw.explainerOpen === 'boolean') out.explainerOpen = raw.explainerOpen;
   return out;
 }
 
@@ -113,6 +117,7 @@ export function startup(link: SharedSetup, kept: Partial<Settings>): Startup {
     ...(kept.paramsByMethod ? { paramsByMethod: kept.paramsByMethod } : {}),
     ...(kept.semantic ? { semantic: kept.semantic } : {}),
     ...(kept.classifyScope ? { classifyScope: kept.classifyScope } : {}),
+    ...(kept.explainerOpen !== undefined ? { explainerOpen: kept.explainerOpen } : {}),
   };
   const notice = link.problems.length > 0 ? { notice: { tone: 'info' as const, text: link.problems.join(' ') } } : {};
   if (linkCarriesSetup(link)) {

@@ -26,6 +26,8 @@ export const LiveChart = memo(function LiveChart(props: { series: LiveSeries[]; 
   const sx = (x: number) => PAD.left + ((x - xMin) / Math.max(1e-12, xMax - xMin)) * (width - PAD.left - PAD.right);
   const sy = (y: number) => height - PAD.bottom - ((y - yMin) / Math.max(1e-12, yMax - yMin)) * (height - PAD.top - PAD.bottom);
   const label = (v: number) => (Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : v.toPrecision(3));
+  // Steps and epochs are counts: "1 … 87", not "1.00 … 87.0".
+  const xLabel = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : label(v));
   return (
     <svg className="live-chart" width={width} height={height} role="img" aria-label={series.map((s) => s.name).join(', ')}>
       <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={height - PAD.bottom} stroke="#999" />
@@ -37,10 +39,10 @@ export const LiveChart = memo(function LiveChart(props: { series: LiveSeries[]; 
         {label(yMin)}
       </text>
       <text x={PAD.left} y={height - 6} fontSize={11} fill="#666">
-        {label(xMin)}
+        {xLabel(xMin)}
       </text>
       <text x={width - PAD.right} y={height - 6} textAnchor="end" fontSize={11} fill="#666">
-        {label(xMax)}
+        {xLabel(xMax)}
       </text>
       {series.map((s) => (
         <polyline

@@ -1,6 +1,7 @@
 /** Live curves: loss per step (raw and smoothed), and per-epoch metrics with train and validation on the same axes. */
 import { memo, useDeferredValue } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { METHOD_INFO } from '../../core/methods/catalog.ts';
 import type { AppState } from '../store.ts';
 import { useAppState, useDeferredAppState } from '../context.ts';
 import { useWidth } from '../shared/use-width.ts';
@@ -33,7 +34,7 @@ const LossChart = memo(function LossChart({ data, live }: { data: AppState['loss
       ) : (
         <LineChart width={width} height={220} data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickCount={6} />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickCount={6} allowDecimals={false} />
           <YAxis domain={['auto', 'auto']} width={56} tickFormatter={(v: number) => v.toPrecision(3)} />
           <Tooltip />
           <Line dataKey="loss" name="loss" stroke="#b8c4d6" dot={false} isAnimationActive={false} strokeWidth={1} />
@@ -139,15 +140,40 @@ const EpochCharts = memo(function EpochCharts({ epochs, live }: { epochs: AppSta
 const selectLossCurve = (s: AppState) => s.lossCurve;
 const selectEpochs = (s: AppState) => s.epochs;
 
+/** The curves that exist, never an empty frame: none before training, none for a closed form (it says why). */
 export function TrainingCharts() {
   const lossCurve = useDeferredAppState(selectLossCurve);
   const epochs = useDeferredAppState(selectEpochs);
+  const running = useAppState((s) => s.status !== 'idle');
   // Switching the three charts to recharts is heavy: let it happen as a transition.
-  const live = useDeferredValue(useAppState((s) => s.status !== 'idle'));
+  const live = useDeferredValue(running);
+  const shownMethod = useAppState((s) => (s.status !== 'idle' ? s.config.method : s.selectedRun !== null ? (s.runs[s.selectedRun]?.summary.method ?? null) : null));
+  const closedForm = shownMethod !== null && METHOD_INFO[shownMethod].family === 'closed-form';
+  if (lossCurve.length === 0 && epochs.length === 0) {
+    if (closedForm && !running) {
+      return (
+        <p className="hint" data-testid="no-curves">
+          This run&apos;s method is solved in closed form, in one go, so it has no training curves.
+        </p>
+      );
+    }
+    if (running && !closedForm) {
+      return (
+        <p className="hint" data-testid="curves-waiting">
+          The curves appear with the first training steps.
+        </p>
+      );
+    }
+    return null;
+  }
   return (
     <div className="charts">
-      <LossChart data={lossCurve} live={live} />
-      <EpochCharts epochs={epochs} live={live} />
+      {lossCurve.length > 0 && <LossChart data={lossCurve} live={live} />}
+      {epochs.length > 0 ? (
+        <EpochCharts epochs={epochs} live={live} />
+      ) : (
+        <p className="hint">The per-epoch curves appear when the first epoch ends.</p>
+      )}
       <p className="hint">
         Validation uses held-out images of seen classes. Test curves are measured on a sample of test images after each
         epoch, for watching only: nothing is chosen on them.

@@ -163,7 +163,7 @@ export function TrainingPanel() {
       <h2 id="training-title">Training</h2>
       <InterruptedBanner />
       <div className="settings">
-        <label className="field">
+        <label className="field field-method">
           <span>Method</span>
           <select name="method" value={config.method} disabled={!idle} onChange={(e) => controller.setMethod(e.target.value as MethodName)}>
             {METHOD_NAMES.map((m) => (

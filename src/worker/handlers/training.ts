@@ -39,7 +39,7 @@ export function trainingHandlers(ctx: HostContext): Handlers<'train' | 'checkpoi
           stopSignal: job.stop.signal,
           cancelSignal: job.cancel.signal,
           waitWhilePaused: () => job.pause.wait(),
-          ...(interrupted ? { resume: { epoch: interrupted.epoch, step: interrupted.step, state: interrupted.state as TrainerState } } : {}),
+          ...(interrupted ? { resume: { epoch: interrupted.epoch, step: interrupted.step, state: interrupted.state as TrainerState, seconds: interrupted.seconds ?? 0 } } : {}),
           onCheckpoint: async (checkpoint) => {
             // Failing to save a checkpoint must not stop training.
             await env.runs

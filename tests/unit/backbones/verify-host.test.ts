@@ -80,7 +80,15 @@ function harness() {
     return answer.result as T;
   };
   const progressOf = (requestId: number) => events.filter((e) => e.kind === 'progress' && e.id === requestId);
-  return { ask, events, progressOf, lastId: () => id };
+  /** Sends a request and cancels it at once; resolves with its final event. */
+  const cancelled = async (request: Omit<Request, 'id'>) => {
+    const requestId = ++id;
+    host.handle({ ...request, id: requestId } as Request);
+    host.handle({ kind: 'control', target: requestId, action: 'cancel' });
+    await host.idle();
+    return events.find((e) => 'id' in e && e.id === requestId && (e.kind === 'result' || e.kind === 'error'));
+  };
+  return { ask, events, progressOf, cancelled, lastId: () => id };
 }
 
 const semantic = { source: 'continuous', normalise: 'l2', missing: 'keep' } as const;
@@ -93,6 +101,14 @@ async function trained(scaling: ScalingId) {
   await h.ask({ kind: 'train', config: { method: 'eszsl', split: 'ss', seed: 1, validationFraction: 0, calibration: 'none', gamma: 0, tune: [], params: {} } } as never);
   return h;
 }
+
+test('loading weights can be cancelled; the backbone in use stays', async () => {
+  const h = harness();
+  await h.ask({ kind: 'init', backend: 'cpu' } as never);
+  const answer = await h.cancelled({ kind: 'load-backbone-files', files: [file('keras.h5', new Uint8Array(fixtureFile('keras.h5')))] } as never);
+  expect(answer).toMatchObject({ kind: 'error', cancelled: true });
+  expect(await h.ask<BackboneInfo>({ kind: 'backbone-info' } as never)).toMatchObject({ name: 'Tiny' });
+});
 
 describe('a photo for a model trained on a release', () => {
   test('without ResNet weights: a sentence saying what to load first', async () => {
