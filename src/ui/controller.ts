@@ -84,8 +84,8 @@ export class Controller {
   async setBackend(choice: BackendChoice): Promise<void> {
     this.store.update({ backendChoice: choice });
     await this.guard(async () => {
-      const status = await this.client.request('init', { backend: choice });
-      this.store.update({ backend: status });
+      const { model, ...status } = await this.client.request('init', { backend: choice });
+      this.store.update({ backend: status, model });
     });
   }
 

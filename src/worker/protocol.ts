@@ -133,7 +133,8 @@ export interface ModelInfo {
 
 /** Per request kind: its payload and the result it resolves with. */
 export interface RequestMap {
-  'init': { payload: { backend: BackendChoice }; result: BackendStatus };
+  /** `model`: the model the worker still holds (switching backend drops it), so the page never shows a stale one. */
+  'init': { payload: { backend: BackendChoice }; result: BackendStatus & { model: ModelInfo | null } };
   'load-demo': { payload: { seed: number }; result: LoadedDataset };
   'describe-files': { payload: { files: DroppedFile[] }; result: StagedFiles };
   'load-files': { payload: { files: DroppedFile[]; token: number | null; semantic: SemanticOptions }; result: LoadedDataset };

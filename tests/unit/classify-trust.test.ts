@@ -111,3 +111,14 @@ test('loading another dataset reports that the model is gone; reloading its own 
   expect(other.model).toBeNull();
   await expect(ask('classify-image', { imageIndex: 0, scope: 'unseen', k: 5 })).rejects.toThrow(/No model is trained yet/);
 });
+
+test('choosing a backend reports whether the worker still holds the model (a switch drops it)', async () => {
+  const ask = host();
+  await ask('init', { backend: 'cpu' });
+  await ask('load-demo', { seed: 5 });
+  await ask('train', { config: eszsl });
+  expect((await ask('init', { backend: 'cpu' })).model).toMatchObject({ method: 'eszsl', datasetId: 'demo-5' });
+  const switched = await ask('init', { backend: 'auto' });
+  expect(switched.model).toBeNull();
+  await expect(ask('classify-image', { imageIndex: 0, scope: 'all', k: 5 })).rejects.toThrow(/No model is trained yet/);
+});

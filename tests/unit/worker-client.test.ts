@@ -50,7 +50,7 @@ describe('WorkerClient', () => {
     const b = client.start('init', { backend: 'cpu' });
     expect(a.id).not.toBe(b.id);
     worker().emit({ kind: 'progress', id: a.id, progress: { phase: 'x', fraction: 0.5, etaSeconds: null } });
-    worker().emit({ kind: 'result', id: b.id, result: { name: 'cpu', requested: 'cpu', notes: [] } });
+    worker().emit({ kind: 'result', id: b.id, result: { name: 'cpu', requested: 'cpu', notes: [], model: null } });
     await expect(b.done).resolves.toMatchObject({ name: 'cpu' });
     expect(seen).toHaveLength(1);
     worker().emit({ kind: 'error', id: a.id, message: 'Broken file.', cancelled: false });
@@ -76,7 +76,7 @@ describe('WorkerClient', () => {
     const init = client.start('init', { backend: 'wasm' });
     const load = client.start('load-demo', { seed: 9 });
     const badLoad = client.start('load-demo', { seed: 10 });
-    worker().emit({ kind: 'result', id: init.id, result: { name: 'wasm', requested: 'wasm', notes: [] } });
+    worker().emit({ kind: 'result', id: init.id, result: { name: 'wasm', requested: 'wasm', notes: [], model: null } });
     worker().emit({ kind: 'result', id: load.id, result: {} as never });
     worker().emit({ kind: 'error', id: badLoad.id, message: 'Bad file.', cancelled: false });
     await Promise.all([init.done, load.done, badLoad.done.catch(() => undefined)]);

@@ -24,10 +24,40 @@ export function baseName(path: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
+interface BlobLike {
+  name: string;
+  size: number;
+  stream(): ReadableStream<Uint8Array>;
+  lastModified?: number;
+  slice?(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** Bytes per read of a blob: a browser's own Blob stream hands out 64 KiB chunks, each a parser call and a carried line. */
+const BLOB_READ_BYTES = 4 << 20;
+
+/** A blob's bytes in BLOB_READ_BYTES slices (its own stream when it cannot be sliced). */
+function blobStream(blob: BlobLike): ReadableStream<Uint8Array> {
+  const slice = blob.slice?.bind(blob);
+  if (!slice) return blob.stream();
+  let position = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (position >= blob.size) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(blob.size, position + BLOB_READ_BYTES);
+      const bytes = new Uint8Array(await slice(position, end).arrayBuffer());
+      position = end;
+      controller.enqueue(bytes);
+    },
+  });
+}
+
 /** Wraps a browser File (or anything with name, size and stream()); `path` defaults to webkitRelativePath or name. */
-export function fromBlob(blob: { name: string; size: number; stream(): ReadableStream<Uint8Array>; lastModified?: number }, path?: string): SourceFile {
+export function fromBlob(blob: BlobLike, path?: string): SourceFile {
   const relative = path ?? ((blob as { webkitRelativePath?: string }).webkitRelativePath || blob.name);
-  const file: SourceFile = { path: relative, name: baseName(relative), size: blob.size, stream: () => blob.stream() };
+  const file: SourceFile = { path: relative, name: baseName(relative), size: blob.size, stream: () => blobStream(blob) };
   if (typeof blob.lastModified === 'number') file.lastModified = blob.lastModified;
   return file;
 }

@@ -7,27 +7,9 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { RunSummary } from '../../worker/protocol.ts';
 import { useWidth } from '../shared/use-width.ts';
+import { mostConfused } from './confused-pairs.ts';
 
 export const TABLE_LIMIT = 30;
-
-interface Cell {
-  row: number;
-  column: number;
-  count: number;
-  share: number;
-}
-
-/** Off-diagonal cells by share of their row (then count), largest first. */
-export function mostConfused(matrix: number[][], limit: number): Cell[] {
-  const cells: Cell[] = [];
-  matrix.forEach((row, i) => {
-    const total = row.reduce((a, b) => a + b, 0);
-    row.forEach((count, j) => {
-      if (i !== j && count > 0) cells.push({ row: i, column: j, count, share: total > 0 ? count / total : 0 });
-    });
-  });
-  return cells.sort((a, b) => b.share - a.share || b.count - a.count).slice(0, limit);
-}
 
 export function ConfusionView({ run, name }: { run: RunSummary; name: (classId: number) => string }) {
   const { classes, matrix } = run.evaluation.zslConfusion;

@@ -153,7 +153,7 @@ export function TrainingCharts() {
     if (closedForm && !running) {
       return (
         <p className="hint" data-testid="no-curves">
-          {METHOD_INFO[shownMethod].label} is a closed form: it is solved in one go, so it has no training curves.
+          This run&apos;s method is solved in closed form, in one go, so it has no training curves.
         </p>
       );
     }

@@ -7,7 +7,8 @@ import type { Handlers, HostContext } from '../host-context.ts';
 export function backendHandlers(ctx: HostContext): Handlers<'init'> {
   return {
     async 'init'(request) {
-      return ctx.switchBackend(request.backend);
+      const status = await ctx.switchBackend(request.backend);
+      return { ...status, model: ctx.models.current ? ctx.models.info() : null };
     },
   };
 }
