@@ -154,3 +154,13 @@ test('extract resumes an interrupted run from what <out>/.extraction holds', asy
   expect(rows[4]!.split(' ').some((v) => v !== '7')).toBe(true);
   expect(existsSync(path.join(out, '.extraction'))).toBe(false);
 });
+
+test('embed with a tfjs model.json and the backbone.json beside it (the picture world\'s)', async () => {
+  const spec = JSON.parse(readFileSync('public/backbones/picture-world/backbone.json', 'utf8')) as { outputDim: number; featureSourceNetwork: string };
+  const { stdout } = await zsl('embed', square, '--backbone', 'public/backbones/picture-world/model.json', '--backend', 'cpu', '--json');
+  const out = lastJson(stdout) as { dim: number; network: string; feature: number[] };
+  expect(out).toMatchObject({ dim: spec.outputDim, network: spec.featureSourceNetwork });
+  expect(out.feature.every(Number.isFinite)).toBe(true);
+  const refused = (await zsl('embed', square, '--backbone', 'public/backbones/picture-world/model.json', '--preprocessing', 'caffe').catch((e: unknown) => e)) as { stderr: string };
+  expect(refused.stderr).toMatch(/--preprocessing and --resize are for ResNet weights/);
+});

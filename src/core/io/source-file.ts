@@ -85,20 +85,23 @@ export function fromBytes(path: string, bytes: Uint8Array): SourceFile {
 export async function readAll(file: SourceFile, signal?: AbortSignal): Promise<Uint8Array> {
   const reader = file.stream().getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
     for (;;) {
       if (signal?.aborted) throw new CancelledError();
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
-      total += value.length;
     }
   } finally {
     reader.releaseLock();
   }
+  return concatBytes(chunks);
+}
+
+/** The chunks as one array (the chunk itself when there is one). */
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);

@@ -12,7 +12,7 @@
  */
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { CancelledError, ZslError } from '../errors.ts';
-import { baseName, fromBytes, type SourceFile } from './source-file.ts';
+import { baseName, concatBytes, fromBytes, type SourceFile } from './source-file.ts';
 
 export interface OpenZipOptions {
   signal?: AbortSignal;
@@ -71,7 +71,7 @@ export async function openZip(zip: SourceFile, options: OpenZipOptions = {}): Pr
   if (!sawData) throw new ZslError('the zip archive is empty; expected a zip of the AwA2 or xlsa17 files.', { file: zip.name });
   for (const slot of pending) {
     if (!slot.done) throw corrupt(zip, slot.name, new Error('the archive ends inside this entry'));
-    files.push(fromBytes(slot.name, concat(slot.chunks)));
+    files.push(fromBytes(slot.name, concatBytes(slot.chunks)));
   }
   if (files.length === 0) {
     throw new ZslError('no files found in the archive; expected a zip of the AwA2 or xlsa17 files.', { file: zip.name });
@@ -174,16 +174,4 @@ function corrupt(zip: SourceFile, entry: string | undefined, error: unknown): Zs
   const why = error instanceof Error ? error.message : String(error);
   const where = entry ? `the entry "${entry}" cannot be read (${why})` : `the archive cannot be read (${why})`;
   return new ZslError(`${where}; expected a complete, uncorrupted zip archive. Download it again.`, { file: zip.name });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }

@@ -4,11 +4,12 @@
  * (dropped here, or picked), with the best variant offered. Also the progress and
  * Cancel of the worker reading weights or verifying. UI only.
  */
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef } from 'react';
 import { useAppState, useController } from '../context.ts';
 import { filesFromDataTransfer } from '../shared/dropped-files.ts';
 import { FileInput } from '../shared/FileInput.tsx';
 import { ProgressBar } from '../shared/ProgressBar.tsx';
+import { useDropTarget } from '../shared/use-drop-target.ts';
 
 export function BackboneJob() {
   const job = useAppState((s) => s.backboneJob);
@@ -33,7 +34,9 @@ export function ResNetBackbone() {
   const folder = useRef<HTMLInputElement>(null);
   const files = useRef<HTMLInputElement>(null);
   const imageFolder = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
+  const { over, handlers } = useDropTarget((data) => {
+    if (!busy) void filesFromDataTransfer(data).then((dropped) => controller.verifyBackbone(dropped));
+  });
   const resnet = backbone?.resnet;
   if (!backbone || !resnet) return null;
   const verification = backbone.verification ?? null;
@@ -41,21 +44,11 @@ export function ResNetBackbone() {
   const best = verification?.best;
   const offerBest = verification && !verification.same && best && best.median >= 0.95;
   const offerExtraction = verification && !verification.same && !offerBest;
-  const onDrop = async (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    if (!busy) void controller.verifyBackbone(await filesFromDataTransfer(event.dataTransfer));
-  };
   return (
     <div
       className={`resnet-backbone${over ? ' dropzone-over' : ''}`}
       data-testid="resnet-backbone"
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => void onDrop(e)}
+      {...handlers}
     >
       <div className="row">
         <label>

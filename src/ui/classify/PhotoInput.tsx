@@ -4,18 +4,18 @@
  * embeds it with the backbone and ranks the classes. UI only: the file is read in
  * the worker, never sent anywhere.
  */
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Classification } from '../../core/inference/classify.ts';
 import type { SpaceNote } from '../../worker/protocol.ts';
 import { useController } from '../context.ts';
 import { FileInput } from '../shared/FileInput.tsx';
+import { useDropTarget } from '../shared/use-drop-target.ts';
 
 export type PhotoResult = Classification & { space?: SpaceNote };
 
 export function PhotoInput({ scope, onResult }: { scope: 'unseen' | 'all'; onResult: (result: PhotoResult | null) => void }) {
   const controller = useController();
   const [photo, setPhoto] = useState<{ url: string; name: string } | null>(null);
-  const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const latest = useRef({ scope, onResult });
   latest.current = { scope, onResult };
@@ -45,22 +45,15 @@ export function PhotoInput({ scope, onResult }: { scope: 'unseen' | 'all'; onRes
     if (shown.current) URL.revokeObjectURL(shown.current);
   }, []);
 
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    const file = Array.from(event.dataTransfer.files)[0];
+  const { over, handlers } = useDropTarget((data) => {
+    const file = Array.from(data.files)[0];
     if (file) void classify(file);
-  };
+  });
   return (
     <div
       className={`photo-drop${over ? ' dropzone-over' : ''}`}
       data-testid="photo-drop"
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={onDrop}
+      {...handlers}
     >
       {photo && <img src={photo.url} alt={`The photo ${photo.name}`} data-testid="photo-preview" />}
       <div>

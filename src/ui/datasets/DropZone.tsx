@@ -1,33 +1,24 @@
 /** Where a user drops, or picks, a folder, files or a zip of the AwA2 or xlsa17 release. */
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef } from 'react';
 import { useAppState, useController } from '../context.ts';
 import { filesFromDataTransfer } from '../shared/dropped-files.ts';
 import { FileInput } from '../shared/FileInput.tsx';
+import { useDropTarget } from '../shared/use-drop-target.ts';
 
 export function DropZone() {
   const controller = useController();
   const busy = useAppState((s) => s.datasetJob !== null || s.status !== 'idle');
-  const [over, setOver] = useState(false);
+  const { over, handlers } = useDropTarget((data) => {
+    if (!busy) void filesFromDataTransfer(data).then((files) => controller.describeFiles(files));
+  });
   const folderInput = useRef<HTMLInputElement>(null);
   const filesInput = useRef<HTMLInputElement>(null);
-
-  const onDrop = async (event: DragEvent) => {
-    event.preventDefault();
-    setOver(false);
-    if (busy) return;
-    void controller.describeFiles(await filesFromDataTransfer(event.dataTransfer));
-  };
 
   return (
     <div
       className={`dropzone${over ? ' dropzone-over' : ''}`}
       data-testid="dropzone"
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => void onDrop(e)}
+      {...handlers}
     >
       <p>
         Drop the <strong>AwA2</strong> release (folder, files or zip) or the <strong>xlsa17</strong> files

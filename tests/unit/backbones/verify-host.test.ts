@@ -19,7 +19,8 @@ import { createWorkerHost } from '../../../src/worker/host.ts';
 import type { BackboneInfo, DroppedFile, Request, SpaceNote, WorkerEvent } from '../../../src/worker/protocol.ts';
 import type { Classification } from '../../../src/core/inference/classify.ts';
 import { encodePng } from '../../e2e/png.ts';
-import { CLASSES, makeFixture, PER_CLASS } from '../io/helpers/fixtures.ts';
+import { CLASSES, makeFixture, PER_CLASS, sourceFiles } from '../io/helpers/fixtures.ts';
+import { buildDataset } from '../../../src/core/io/build-dataset.ts';
 import { fixtureFile, testPicture } from './resnet-fixtures.ts';
 
 beforeAll(async () => {
@@ -170,4 +171,11 @@ describe('a photo for a model trained on a release', () => {
       /None of the 1 pictures is named in the release \(antelope_10001\.jpg, antelope_10002\.jpg, …\)/,
     );
   });
+});
+
+test("res101.mat's image_files name each feature row by its picture's base name (what verification matches)", async () => {
+  const fx = makeFixture();
+  const { imageFiles, dataset } = await buildDataset(sourceFiles(fx.xlsa));
+  expect(imageFiles).toHaveLength(dataset.numSamples);
+  expect(imageFiles).toEqual(names);
 });
