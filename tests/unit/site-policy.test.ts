@@ -10,6 +10,7 @@ import {
   MAX_ALLOWED_ORIGINS,
   originOfUrl,
   parseAllowedOrigins,
+  responseHeaders,
   STRICT_POLICY,
 } from '../../src/client/site-policy.ts';
 
@@ -94,6 +95,19 @@ describe('the policy', () => {
     expect(directive(DOCUMENT_HEADER_POLICY, 'connect-src')).toBe("connect-src 'self' https: http://localhost:* http://127.0.0.1:*");
     const others = (p: string) => p.split('; ').filter((d) => !d.startsWith('connect-src'));
     expect(others(DOCUMENT_HEADER_POLICY)).toEqual(others(STRICT_POLICY));
+  });
+});
+
+describe('the headers of a deployment', () => {
+  test('every response is cross-origin isolated; the page gets the outer bound of its policy, everything else the strict one', () => {
+    const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    expect(responseHeaders(true)).toEqual({ 'Content-Security-Policy': DOCUMENT_HEADER_POLICY, ...isolation });
+    expect(responseHeaders(false)).toEqual({ 'Content-Security-Policy': STRICT_POLICY, ...isolation });
+  });
+
+  test('the threaded WASM build may start its blob: thread workers, and nothing else is added', () => {
+    expect(directive(STRICT_POLICY, 'worker-src')).toBe("worker-src 'self' blob:");
+    expect(directive(STRICT_POLICY, 'script-src')).toBe("script-src 'self' 'wasm-unsafe-eval' blob:");
   });
 });
 
