@@ -10,7 +10,7 @@ import { embedImages, preprocess } from '../../../src/core/backbones/backbone.ts
 import { loadResNet, preprocessingVariants, readResNetWeights, resNetSpec } from '../../../src/core/backbones/resnet-backbone.ts';
 import { writeSafetensors, type NamedTensor } from '../../../src/core/backbones/safetensors.ts';
 import { ZslError } from '../../../src/core/errors.ts';
-import { createRng } from '../../../src/core/compute/rng.ts';
+import { randomResNetSafetensors } from '../helpers/random-resnet.ts';
 import { fixtureFile, maxRelativeError, reference, testPicture } from './resnet-fixtures.ts';
 
 beforeAll(async () => {
@@ -60,48 +60,8 @@ test('preprocessing variants: the layout\'s own first, stretch before crop', () 
   expect(preprocessingVariants('keras')).toHaveLength(4);
 });
 
-/** A torchvision ResNet-101 state_dict with seeded random weights, as safetensors bytes (about 170 MB). */
-function randomResNet101(): Uint8Array {
-  const rng = createRng(5);
-  const tensors: Record<string, NamedTensor> = {};
-  const conv = (name: string, out: number, inp: number, k: number) => {
-    const values = new Float32Array(out * inp * k * k);
-    const std = Math.sqrt(2 / (inp * k * k));
-    for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * std * Math.sqrt(3);
-    tensors[`${name}.weight`] = { shape: [out, inp, k, k], values };
-  };
-  const bn = (name: string, n: number) => {
-    const fill = (f: () => number) => Float32Array.from({ length: n }, f);
-    tensors[`${name}.weight`] = { shape: [n], values: fill(() => 0.5 + rng.next()) };
-    tensors[`${name}.bias`] = { shape: [n], values: fill(() => rng.next() * 0.2 - 0.1) };
-    tensors[`${name}.running_mean`] = { shape: [n], values: fill(() => rng.next() * 0.2 - 0.1) };
-    tensors[`${name}.running_var`] = { shape: [n], values: fill(() => 0.5 + rng.next()) };
-  };
-  conv('conv1', 64, 3, 7);
-  bn('bn1', 64);
-  let cin = 64;
-  [3, 4, 23, 3].forEach((count, s) => {
-    const width = 64 * 2 ** s;
-    for (let b = 0; b < count; b++) {
-      const name = `layer${s + 1}.${b}`;
-      conv(`${name}.conv1`, width, cin, 1);
-      bn(`${name}.bn1`, width);
-      conv(`${name}.conv2`, width, width, 3);
-      bn(`${name}.bn2`, width);
-      conv(`${name}.conv3`, width * 4, width, 1);
-      bn(`${name}.bn3`, width * 4);
-      if (b === 0) {
-        conv(`${name}.downsample.0`, width * 4, cin, 1);
-        bn(`${name}.downsample.1`, width * 4);
-      }
-      cin = width * 4;
-    }
-  });
-  return writeSafetensors(tensors);
-}
-
 test('a full-depth ResNet-101 (torchvision safetensors, 170 MB) loads, is named and gives 2,048 features', async () => {
-  const bytes = randomResNet101();
+  const bytes = randomResNetSafetensors([3, 4, 23, 3], 64);
   expect(bytes.byteLength).toBeGreaterThan(160e6);
   const fractions: number[] = [];
   const { model, info } = await loadResNet(bytes.buffer as ArrayBuffer, 'resnet101.safetensors', { onProgress: (f) => fractions.push(f) });
