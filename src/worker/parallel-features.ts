@@ -1,13 +1,16 @@
 /**
- * The app worker's feature-file parse: in a cross-origin-isolated page, sub-workers
- * (feature-part-worker.ts) parse byte ranges of the dropped File into one
- * SharedArrayBuffer (src/core/io/features/parallel-parse.ts); otherwise, or for a file inside
- * a zip, one thread streams it, and the progress note says why. Same values and
- * errors either way. No DOM beyond File and Worker, no React.
+ * The app worker's feature-file parse: in a cross-origin-isolated page, this worker
+ * and threads − 1 sub-workers (feature-part-worker.ts, started before the parts are
+ * planned) parse byte ranges of the dropped File into one SharedArrayBuffer
+ * (src/core/io/features/parallel-parse.ts), each reading its range in big blocks
+ * fetched one ahead (read-ahead.ts); otherwise, or for a file inside a zip, one thread
+ * streams it, and the progress note says why. Same values and errors either way.
+ * No DOM beyond File and Worker, no React.
  */
 import { streamFeatureFile, type FeatureFileParser } from '../core/io/build-dataset.ts';
 import { createPartPool, type PartReply } from '../core/io/features/part-pool.ts';
-import { parseFeatureFileParallel } from '../core/io/features/parallel-parse.ts';
+import { MIN_PART_BYTES, parseFeatureFileParallel, runFeaturePart, type PartResult, type PartTask } from '../core/io/features/parallel-parse.ts';
+import { blobRange, readAhead } from '../core/io/features/read-ahead.ts';
 import type { SourceFile } from '../core/io/source-file.ts';
 
 const blobs = new WeakMap<SourceFile, Blob>();
@@ -31,7 +34,16 @@ export function oneThreadReason(file: SourceFile, threads: number): string | nul
   return null;
 }
 
-export function browserFeatureParser(threads = parseThreads(), tuning: { minPartBytes?: number; chunkBytes?: number } = {}): FeatureFileParser {
+export interface ParseTuning {
+  minPartBytes?: number;
+  chunkBytes?: number;
+  blockBytes?: number;
+  /** This worker parses one part itself (one sub-worker fewer to start and to hold); default true. */
+  parseHere?: boolean;
+}
+
+export function browserFeatureParser(threads = parseThreads(), tuning: ParseTuning = {}): FeatureFileParser {
+  const { parseHere = true, ...sizes } = tuning;
   return async (file, options) => {
     const reason = oneThreadReason(file, threads);
     const blob = blobs.get(file);
@@ -41,7 +53,7 @@ export function browserFeatureParser(threads = parseThreads(), tuning: { minPart
     }
     options.onNote?.(`${threads} threads`);
     const pool = createPartPool(
-      threads,
+      parseHere ? threads - 1 : threads,
       () => {
         const worker = new Worker(new URL('./feature-part-worker.ts', import.meta.url), { type: 'module', name: 'feature-part' });
         return {
@@ -55,6 +67,14 @@ export function browserFeatureParser(threads = parseThreads(), tuning: { minPart
       },
       blob,
     );
+    // A module worker takes ~0.1 s to start: let it start while this worker plans the parts.
+    if (blob.size >= 2 * (sizes.minPartBytes ?? MIN_PART_BYTES)) pool.prestart();
+    let here = parseHere;
+    const runTask = (task: PartTask, output: Float32Array): Promise<PartResult> => {
+      if (!here || task.kind !== 'parse') return pool.runTask(task, output);
+      here = false;
+      return runFeaturePart(task, output, readAhead(blobRange(blob), task, task.blockBytes));
+    };
     try {
       return await parseFeatureFileParallel({
         file: options.file,
@@ -69,9 +89,9 @@ export function browserFeatureParser(threads = parseThreads(), tuning: { minPart
           into.set(bytes);
           return bytes.length;
         },
-        runTask: pool.runTask,
+        runTask,
         onFallback: (why) => options.onNote?.(why),
-        ...tuning,
+        ...sizes,
       });
     } finally {
       await pool.close();

@@ -1,6 +1,6 @@
 /**
- * The app's parallel feature parse in Chromium: Web Workers reading byte ranges of a
- * File with FileReaderSync into one SharedArrayBuffer, in a cross-origin-isolated page
+ * The app's parallel feature parse in Chromium: the app's worker and its sub-workers
+ * reading byte ranges of a File in read-ahead blocks into one SharedArrayBuffer, in a cross-origin-isolated page
  * (this project's test server sends the COOP/COEP pair of a deployment). The result,
  * and every error with its line, must be those of the one-thread parse.
  */
@@ -34,9 +34,10 @@ describe('parallel feature parse in the browser', () => {
   test('sub-workers parse a File into one SharedArrayBuffer exactly as one thread does', async () => {
     const lines = featureText(400, 24, 3);
     const expected = parseFeatureBytes(new TextEncoder().encode(`${lines.join('\n')}\n`), { file: 'f.txt', rows: 400 });
-    for (const threads of [2, 3]) {
+    // Blocks of 1,000 bytes: their edges fall inside tokens and lines (a line is ~230 bytes) on every read.
+    for (const [threads, parseHere, blockBytes] of [[2, true, 1000], [3, true, 4096], [2, false, 1000], [3, false, 77]] as const) {
       const notes: string[] = [];
-      const parse = browserFeatureParser(threads, { minPartBytes: 1, chunkBytes: 4096 });
+      const parse = browserFeatureParser(threads, { minPartBytes: 1, chunkBytes: 4096, blockBytes, parseHere });
       const m = await parse(asFile(lines, 'f.txt'), { file: 'f.txt', rows: 400, onNote: (n) => notes.push(n) });
       expect(notes).toEqual([`${threads} threads`]);
       expect(m.values.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -49,8 +50,10 @@ describe('parallel feature parse in the browser', () => {
     for (const bad of [3, 398]) {
       const lines = featureText(400, 24, 5);
       lines[bad - 1] = lines[bad - 1]!.replace(' ', ' 1e ');
-      const parse = browserFeatureParser(2, { minPartBytes: 1, chunkBytes: 4096 });
-      await expect(parse(asFile(lines, 'bad.txt'), { file: 'bad.txt', rows: 400 })).rejects.toThrow(`bad.txt, line ${bad}: value 2 is "1e"`);
+      for (const parseHere of [true, false]) {
+        const parse = browserFeatureParser(2, { minPartBytes: 1, chunkBytes: 4096, blockBytes: 999, parseHere });
+        await expect(parse(asFile(lines, 'bad.txt'), { file: 'bad.txt', rows: 400 })).rejects.toThrow(`bad.txt, line ${bad}: value 2 is "1e"`);
+      }
     }
   });
 });

@@ -18,8 +18,8 @@
  * error messages (line numbers included) are exactly those of FeatureParser.
  *
  * Environment-neutral: the caller supplies positional reads and a way to run a
- * task in a worker (worker_threads in Node; a Web Worker with FileReaderSync in
- * a cross-origin-isolated page). The single-thread parseFeatureStream stays the
+ * task in a worker (worker_threads in Node; in a cross-origin-isolated page a Web
+ * Worker reading Blob slices ahead, read-ahead.ts). The single-thread parseFeatureStream stays the
  * default everywhere. Pure TypeScript: no DOM, no Node modules.
  */
 import { CancelledError } from '../../errors.ts';
@@ -51,6 +51,8 @@ export interface PartTask {
   file: string;
   /** Read size; default 1 MiB. */
   chunkBytes?: number;
+  /** For a worker that fetches its range ahead in blocks (read-ahead.ts): the block size; default READ_AHEAD_BLOCK. */
+  blockBytes?: number;
   /**
    * Shared with the caller (and posted along, so it should live in a SharedArrayBuffer
    * when the task runs in another thread): control[0] ≠ 0 asks the task to stop
@@ -79,6 +81,8 @@ export class PartFallback extends Error {
 
 const NL = 10;
 const CHUNK = 1 << 20;
+/** Smallest part worth a worker by default (see ParallelParseOptions.minPartBytes). */
+export const MIN_PART_BYTES = 32 << 20;
 
 /** Worker side: runs one task, writing parsed rows into `output` (shared with the other workers). */
 export async function runFeaturePart(task: PartTask, output: Float32Array, read: ReadAt): Promise<PartResult> {
@@ -241,6 +245,8 @@ export interface ParallelParseOptions extends Omit<FeatureParseOptions, 'output'
   minPartBytes?: number;
   /** Read size for workers and the fallback; default 1 MiB. */
   chunkBytes?: number;
+  /** Passed on to the tasks (PartTask.blockBytes). */
+  blockBytes?: number;
   /** Called with a reason when the parallel result is discarded for a single-thread parse. */
   onFallback?: (reason: string) => void;
 }
@@ -256,7 +262,7 @@ export async function parseFeatureFileParallel(options: ParallelParseOptions): P
   const chunk = options.chunkBytes ?? CHUNK;
   const allocate = options.allocate ?? ((length: number) => new Float32Array(new SharedArrayBuffer(length * 4)));
   if (options.signal?.aborted) throw new CancelledError();
-  const parts = Math.min(Math.floor(options.parts), Math.floor(size / (options.minPartBytes ?? 32 << 20)));
+  const parts = Math.min(Math.floor(options.parts), Math.floor(size / (options.minPartBytes ?? MIN_PART_BYTES)));
   const cols = options.rows > 0 && parts >= 2 ? await firstRowColumns(read, size, file, options.columns) : 0;
   if (cols <= 0) return parseOnOneThread(options, null, 0, 'single thread: small file, no row count or an unusual first line');
 
@@ -290,6 +296,7 @@ export async function parseFeatureFileParallel(options: ParallelParseOptions): P
     atEnd: ranges[k]!.end === size,
     file,
     chunkBytes: chunk,
+    ...(options.blockBytes !== undefined ? { blockBytes: options.blockBytes } : {}),
     control,
     ...(kind === 'parse' ? { slot: 1 + k } : {}),
   });

@@ -45,6 +45,8 @@ export async function answerPart(request: PartRequest, read: ReadAt): Promise<Pa
 
 export interface PartPool {
   runTask(task: PartTask, output: Float32Array): Promise<PartResult>;
+  /** Starts every worker now, so their start-up overlaps the caller's own first steps. */
+  prestart(): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,9 @@ export function createPartPool(size: number, spawn: () => PartWorker, file?: unk
         };
         go();
       }),
+    prestart: () => {
+      while (workers.length < size) idle.push(start());
+    },
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },
