@@ -1,0 +1,164 @@
+;; Element-wise and data-movement kernels the CPU backends need at every training
+;; step, written with WebAssembly SIMD (four float32 lanes): the AdamW update and a
+;; blocked matrix transpose. Compiled to kernels-wasm.ts by
+;; `npx tsx scripts/build-simd-kernels.ts`; simd-kernels.ts loads it.
+;; All pointers are byte offsets into the exported memory, 16-byte aligned; lengths
+;; are in float32 values.
+(module
+  (memory (export "memory") 1)
+
+  ;; AdamW with decoupled weight decay and gradient-value clipping (torch.optim.AdamW
+  ;; after clip_grad_value_), over n values; n is rounded up to a multiple of 4, so
+  ;; every buffer must be padded to one.
+  ;;   g' = clamp(g, -clip, clip)
+  ;;   m = b1 m + (1 - b1) g'          v = b2 v + (1 - b2) g'^2
+  ;;   out = p decay - step m / (sqrt(v) invRoot2 + eps)
+  ;; with decay = 1 - lr wd, step = lr / (1 - b1^t), invRoot2 = 1 / sqrt(1 - b2^t).
+  (func (export "adamw")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $out i32) (param $n i32)
+    (param $decay f32) (param $step f32) (param $invRoot2 f32)
+    (param $b1 f32) (param $b2 f32) (param $eps f32) (param $clip f32)
+    (local $off i32) (local $end i32)
+    (local $gk v128) (local $mk v128) (local $vk v128)
+    (local $vDecay v128) (local $vStep v128) (local $vInvRoot2 v128)
+    (local $vB1 v128) (local $vB1c v128) (local $vB2 v128) (local $vB2c v128)
+    (local $vEps v128) (local $vClip v128) (local $vNegClip v128)
+    (local.set $vDecay (f32x4.splat (local.get $decay)))
+    (local.set $vStep (f32x4.splat (local.get $step)))
+    (local.set $vInvRoot2 (f32x4.splat (local.get $invRoot2)))
+    (local.set $vB1 (f32x4.splat (local.get $b1)))
+    (local.set $vB1c (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $vB2 (f32x4.splat (local.get $b2)))
+    (local.set $vB2c (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $vEps (f32x4.splat (local.get $eps)))
+    (local.set $vClip (f32x4.splat (local.get $clip)))
+    (local.set $vNegClip (f32x4.splat (f32.neg (local.get $clip))))
+    (local.set $end (i32.shl (i32.and (i32.add (local.get $n) (i32.const 3)) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $gk
+          (f32x4.min (local.get $vClip)
+            (f32x4.max (local.get $vNegClip) (v128.load (i32.add (local.get $g) (local.get $off))))))
+        (local.set $mk
+          (f32x4.add
+            (f32x4.mul (local.get $vB1) (v128.load (i32.add (local.get $m) (local.get $off))))
+            (f32x4.mul (local.get $vB1c) (local.get $gk))))
+        (local.set $vk
+          (f32x4.add
+            (f32x4.mul (local.get $vB2) (v128.load (i32.add (local.get $v) (local.get $off))))
+            (f32x4.mul (local.get $vB2c) (f32x4.mul (local.get $gk) (local.get $gk)))))
+        (v128.store (i32.add (local.get $m) (local.get $off)) (local.get $mk))
+        (v128.store (i32.add (local.get $v) (local.get $off)) (local.get $vk))
+        (v128.store (i32.add (local.get $out) (local.get $off))
+          (f32x4.sub
+            (f32x4.mul (v128.load (i32.add (local.get $p) (local.get $off))) (local.get $vDecay))
+            (f32x4.div
+              (f32x4.mul (local.get $vStep) (local.get $mk))
+              (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vk)) (local.get $vInvRoot2)) (local.get $vEps)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $next))))
+
+  ;; dst (cols × rows) = transpose of src (rows × cols), both row-major, walked in
+  ;; 16 × 16 blocks so that reads and writes stay within a few cache lines; 4 × 4
+  ;; tiles go through registers (two rounds of lane shuffles) when both sides are
+  ;; multiples of 4, single values otherwise.
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (if (i32.and (i32.eqz (i32.and (local.get $rows) (i32.const 3))) (i32.eqz (i32.and (local.get $cols) (i32.const 3))))
+      (then (call $transposeTiles (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)))
+      (else (call $transposeValues (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)))))
+
+  (func $transposeTiles (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $i0 i32) (local $j0 i32) (local $i i32) (local $j i32) (local $iEnd i32) (local $jEnd i32)
+    (local $in i32) (local $outAt i32) (local $rowBytes i32) (local $colBytes i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rowsDone
+      (loop $rowBlocks
+        (br_if $rowsDone (i32.ge_u (local.get $i0) (local.get $rows)))
+        (local.set $iEnd (i32.add (local.get $i0) (i32.const 16)))
+        (if (i32.gt_u (local.get $iEnd) (local.get $rows)) (then (local.set $iEnd (local.get $rows))))
+        (local.set $j0 (i32.const 0))
+        (block $colsDone
+          (loop $colBlocks
+            (br_if $colsDone (i32.ge_u (local.get $j0) (local.get $cols)))
+            (local.set $jEnd (i32.add (local.get $j0) (i32.const 16)))
+            (if (i32.gt_u (local.get $jEnd) (local.get $cols)) (then (local.set $jEnd (local.get $cols))))
+            (local.set $i (local.get $i0))
+            (block $tileRowsDone
+              (loop $tileRows
+                (br_if $tileRowsDone (i32.ge_u (local.get $i) (local.get $iEnd)))
+                (local.set $j (local.get $j0))
+                (block $tilesDone
+                  (loop $tiles
+                    (br_if $tilesDone (i32.ge_u (local.get $j) (local.get $jEnd)))
+                    ;; rows i … i+3, columns j … j+3 of src
+                    (local.set $in (i32.add (local.get $src)
+                      (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+                    (local.set $r0 (v128.load (local.get $in)))
+                    (local.set $r1 (v128.load (i32.add (local.get $in) (local.get $rowBytes))))
+                    (local.set $r2 (v128.load (i32.add (local.get $in) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                    (local.set $r3 (v128.load (i32.add (local.get $in) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                    ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                    ;; rows j … j+3 of dst, columns i … i+3
+                    (local.set $outAt (i32.add (local.get $dst)
+                      (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+                    (v128.store (local.get $outAt)
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store (i32.add (local.get $outAt) (local.get $colBytes))
+                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store (i32.add (local.get $outAt) (i32.shl (local.get $colBytes) (i32.const 1)))
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store (i32.add (local.get $outAt) (i32.mul (local.get $colBytes) (i32.const 3)))
+                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                    (br $tiles)))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br $tileRows)))
+            (local.set $j0 (i32.add (local.get $j0) (i32.const 16)))
+            (br $colBlocks)))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 16)))
+        (br $rowBlocks))))
+
+  (func $transposeValues (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $i0 i32) (local $j0 i32) (local $i i32) (local $j i32) (local $iEnd i32) (local $jEnd i32)
+    (block $rowsDone
+      (loop $rowBlocks
+        (br_if $rowsDone (i32.ge_u (local.get $i0) (local.get $rows)))
+        (local.set $iEnd (i32.add (local.get $i0) (i32.const 16)))
+        (if (i32.gt_u (local.get $iEnd) (local.get $rows)) (then (local.set $iEnd (local.get $rows))))
+        (local.set $j0 (i32.const 0))
+        (block $colsDone
+          (loop $colBlocks
+            (br_if $colsDone (i32.ge_u (local.get $j0) (local.get $cols)))
+            (local.set $jEnd (i32.add (local.get $j0) (i32.const 16)))
+            (if (i32.gt_u (local.get $jEnd) (local.get $cols)) (then (local.set $jEnd (local.get $cols))))
+            (local.set $i (local.get $i0))
+            (block $blockRowsDone
+              (loop $blockRows
+                (br_if $blockRowsDone (i32.ge_u (local.get $i) (local.get $iEnd)))
+                (local.set $j (local.get $j0))
+                (block $blockColsDone
+                  (loop $blockCols
+                    (br_if $blockColsDone (i32.ge_u (local.get $j) (local.get $jEnd)))
+                    (f32.store
+                      (i32.add (local.get $dst)
+                        (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+                      (f32.load
+                        (i32.add (local.get $src)
+                          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $blockCols)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $blockRows)))
+            (local.set $j0 (i32.add (local.get $j0) (i32.const 16)))
+            (br $colBlocks)))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 16)))
+        (br $rowBlocks))))
+)
