@@ -7,13 +7,12 @@
  * per tensor, and a kernel that an optimiser replaces at every step would be packed
  * again each time (about 20 ms for the seed method's 1024 × 2048 kernel, more than
  * the product itself). With the kernel on the left only the small batch is packed;
- * the copy costs one SIMD transpose (about 4 ms) and is made once per kernel value.
+ * the copy costs one transpose (about 6 ms with compute/wasm-transpose.ts) and is
+ * made once per kernel value.
  * The gradients keep the kernel on the left as well.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../compute/rng.ts';
-import { transposeInScratch } from '../compute/simd/simd-kernels.ts';
-import { hostValues } from '../compute/wasm-values.ts';
 
 export interface Dense {
   kernel: tf.Variable;
@@ -36,9 +35,7 @@ export function createDense(inputs: number, outputs: number, rng: Rng, name: str
 
 export function applyDense(layer: Dense, x: tf.Tensor2D): tf.Tensor2D {
   if (tf.getBackend() !== 'wasm') return tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias);
-  const transposed = transposedKernel(layer);
-  if (!transposed) return tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias);
-  return tf.add(kernelOnTheLeft(x, layer.kernel as tf.Tensor2D, transposed), layer.bias);
+  return tf.add(kernelOnTheLeft(x, layer.kernel as tf.Tensor2D, transposedKernel(layer)), layer.bias);
 }
 
 /** Frees a layer's variables and its transposed copy. */
@@ -52,15 +49,12 @@ export function disposeDense(layer: Dense): void {
 /** Each layer's transposed kernel and the kernel data it was made from. */
 const transposedCopies = new WeakMap<Dense, { dataId: object; tensor: tf.Tensor2D }>();
 
-function transposedKernel(layer: Dense): tf.Tensor2D | null {
+function transposedKernel(layer: Dense): tf.Tensor2D {
   const cached = transposedCopies.get(layer);
   if (cached?.dataId === layer.kernel.dataId) return cached.tensor;
-  const [rows, cols] = layer.kernel.shape as [number, number];
-  const values = transposeInScratch(hostValues(layer.kernel), rows, cols);
-  if (!values) return null;
   cached?.tensor.dispose();
-  // The WASM backend copies the scratch values on upload; keep survives the caller's tidy.
-  const tensor = tf.keep(tf.tensor2d(values, [cols, rows]));
+  // keep: the copy outlives the caller's tidy, until the kernel changes or the layer is disposed.
+  const tensor = tf.keep(tf.transpose(layer.kernel as tf.Tensor2D));
   transposedCopies.set(layer, { dataId: layer.kernel.dataId, tensor });
   return tensor;
 }

@@ -61,14 +61,21 @@
 
   ;; dst (cols × rows) = transpose of src (rows × cols), both row-major, walked in
   ;; 16 × 16 blocks so that reads and writes stay within a few cache lines; 4 × 4
-  ;; tiles go through registers (two rounds of lane shuffles) when both sides are
-  ;; multiples of 4, single values otherwise.
+  ;; tiles go through registers (two rounds of lane shuffles), and the last rows
+  ;; and columns when a side is not a multiple of 4 go value by value.
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
-    (if (i32.and (i32.eqz (i32.and (local.get $rows) (i32.const 3))) (i32.eqz (i32.and (local.get $cols) (i32.const 3))))
-      (then (call $transposeTiles (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)))
-      (else (call $transposeValues (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)))))
+    (local $rows4 i32) (local $cols4 i32)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    ;; the 4-aligned part by tiles, then the right and bottom strips value by value
+    (call $transposeTiles (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols) (local.get $rows4) (local.get $cols4))
+    (call $transposeValues (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+      (i32.const 0) (local.get $rows4) (local.get $cols4) (local.get $cols))
+    (call $transposeValues (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+      (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $cols)))
 
-  (func $transposeTiles (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+  ;; Rows 0 … rowEnd-1 × columns 0 … colEnd-1 (both multiples of 4) of a rows × cols src.
+  (func $transposeTiles (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $rowEnd i32) (param $colEnd i32)
     (local $i0 i32) (local $j0 i32) (local $i i32) (local $j i32) (local $iEnd i32) (local $jEnd i32)
     (local $in i32) (local $outAt i32) (local $rowBytes i32) (local $colBytes i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
@@ -77,15 +84,15 @@
     (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
     (block $rowsDone
       (loop $rowBlocks
-        (br_if $rowsDone (i32.ge_u (local.get $i0) (local.get $rows)))
+        (br_if $rowsDone (i32.ge_u (local.get $i0) (local.get $rowEnd)))
         (local.set $iEnd (i32.add (local.get $i0) (i32.const 16)))
-        (if (i32.gt_u (local.get $iEnd) (local.get $rows)) (then (local.set $iEnd (local.get $rows))))
+        (if (i32.gt_u (local.get $iEnd) (local.get $rowEnd)) (then (local.set $iEnd (local.get $rowEnd))))
         (local.set $j0 (i32.const 0))
         (block $colsDone
           (loop $colBlocks
-            (br_if $colsDone (i32.ge_u (local.get $j0) (local.get $cols)))
+            (br_if $colsDone (i32.ge_u (local.get $j0) (local.get $colEnd)))
             (local.set $jEnd (i32.add (local.get $j0) (i32.const 16)))
-            (if (i32.gt_u (local.get $jEnd) (local.get $cols)) (then (local.set $jEnd (local.get $cols))))
+            (if (i32.gt_u (local.get $jEnd) (local.get $colEnd)) (then (local.set $jEnd (local.get $colEnd))))
             (local.set $i (local.get $i0))
             (block $tileRowsDone
               (loop $tileRows
@@ -126,19 +133,22 @@
         (local.set $i0 (i32.add (local.get $i0) (i32.const 16)))
         (br $rowBlocks))))
 
+  ;; Rows rowFrom … rowTo-1 × columns colFrom … colTo-1 of a rows × cols src, value by value.
   (func $transposeValues (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $rowFrom i32) (param $rowTo i32) (param $colFrom i32) (param $colTo i32)
     (local $i0 i32) (local $j0 i32) (local $i i32) (local $j i32) (local $iEnd i32) (local $jEnd i32)
+    (local.set $i0 (local.get $rowFrom))
     (block $rowsDone
       (loop $rowBlocks
-        (br_if $rowsDone (i32.ge_u (local.get $i0) (local.get $rows)))
+        (br_if $rowsDone (i32.ge_u (local.get $i0) (local.get $rowTo)))
         (local.set $iEnd (i32.add (local.get $i0) (i32.const 16)))
-        (if (i32.gt_u (local.get $iEnd) (local.get $rows)) (then (local.set $iEnd (local.get $rows))))
-        (local.set $j0 (i32.const 0))
+        (if (i32.gt_u (local.get $iEnd) (local.get $rowTo)) (then (local.set $iEnd (local.get $rowTo))))
+        (local.set $j0 (local.get $colFrom))
         (block $colsDone
           (loop $colBlocks
-            (br_if $colsDone (i32.ge_u (local.get $j0) (local.get $cols)))
+            (br_if $colsDone (i32.ge_u (local.get $j0) (local.get $colTo)))
             (local.set $jEnd (i32.add (local.get $j0) (i32.const 16)))
-            (if (i32.gt_u (local.get $jEnd) (local.get $cols)) (then (local.set $jEnd (local.get $cols))))
+            (if (i32.gt_u (local.get $jEnd) (local.get $colTo)) (then (local.set $jEnd (local.get $colTo))))
             (local.set $i (local.get $i0))
             (block $blockRowsDone
               (loop $blockRows
