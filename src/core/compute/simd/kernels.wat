@@ -1,6 +1,7 @@
-;; Element-wise and data-movement kernels the CPU backends need at every training
-;; step, written with WebAssembly SIMD (four float32 lanes): the AdamW update and a
-;; blocked matrix transpose. Compiled to kernels-wasm.ts by
+;; The WebAssembly SIMD kernels (four float32 lanes) of the core: the two passes
+;; over every parameter that a training step on a CPU backend makes outside the
+;; matrix products (the AdamW update, a blocked matrix transpose), and the Gram
+;; matrix XᵀX of the closed forms. Compiled to kernels-wasm.ts by
 ;; `npx tsx scripts/build-simd-kernels.ts`; simd-kernels.ts loads it.
 ;; All pointers are byte offsets into the exported memory, 16-byte aligned; lengths
 ;; are in float32 values.
@@ -171,4 +172,76 @@
             (br $colBlocks)))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 16)))
         (br $rowBlocks))))
+
+  ;; One stripe of the Gram matrix XᵀX, added into a float64 accumulator (padded ×
+  ;; padded, row-major): rows i … i+3 × columns j ≥ i, in 4 × 2 tiles, of the
+  ;; products of one panel (padded features × R samples, row-major by feature,
+  ;; float32; R a multiple of 4). Products and the panel's sums run in float32
+  ;; lanes; each tile's sums are added into the accumulator in float64.
+  (func (export "gramStripe") (param $panel i32) (param $acc i32) (param $padded i32) (param $R i32) (param $i i32)
+    (local $row i32) (local $stride i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $b0 i32) (local $b1 i32) (local $j i32) (local $k i32) (local $o i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $y0 v128) (local $y1 v128) (local $v v128)
+    (local.set $row (i32.shl (local.get $R) (i32.const 2)))
+    (local.set $stride (i32.shl (local.get $padded) (i32.const 3)))
+    (local.set $a0 (i32.add (local.get $panel) (i32.mul (local.get $i) (local.get $row))))
+    (local.set $a1 (i32.add (local.get $a0) (local.get $row)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $row)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $row)))
+    (local.set $j (local.get $i))
+    (block $done
+      (loop $columns
+        (br_if $done (i32.ge_u (local.get $j) (local.get $padded)))
+        (local.set $b0 (i32.add (local.get $panel) (i32.mul (local.get $j) (local.get $row))))
+        (local.set $b1 (i32.add (local.get $b0) (local.get $row)))
+        (local.set $c00 (v128.const f32x4 0 0 0 0))
+        (local.set $c01 (v128.const f32x4 0 0 0 0))
+        (local.set $c10 (v128.const f32x4 0 0 0 0))
+        (local.set $c11 (v128.const f32x4 0 0 0 0))
+        (local.set $c20 (v128.const f32x4 0 0 0 0))
+        (local.set $c21 (v128.const f32x4 0 0 0 0))
+        (local.set $c30 (v128.const f32x4 0 0 0 0))
+        (local.set $c31 (v128.const f32x4 0 0 0 0))
+        (local.set $k (i32.const 0))
+        (loop $samples
+          (local.set $y0 (v128.load (i32.add (local.get $b0) (local.get $k))))
+          (local.set $y1 (v128.load (i32.add (local.get $b1) (local.get $k))))
+          (local.set $v (v128.load (i32.add (local.get $a0) (local.get $k))))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $v) (local.get $y0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $v) (local.get $y1))))
+          (local.set $v (v128.load (i32.add (local.get $a1) (local.get $k))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $v) (local.get $y0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $v) (local.get $y1))))
+          (local.set $v (v128.load (i32.add (local.get $a2) (local.get $k))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $v) (local.get $y0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $v) (local.get $y1))))
+          (local.set $v (v128.load (i32.add (local.get $a3) (local.get $k))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $v) (local.get $y0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $v) (local.get $y1))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $samples (i32.lt_u (local.get $k) (local.get $row))))
+        ;; o = acc + (i · padded + j) · 8: the tile's first row, then one accumulator row at a time
+        (local.set $o (i32.add (local.get $acc)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $padded)) (local.get $j)) (i32.const 3))))
+        (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c00)))))
+        (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c01)))))
+        (local.set $o (i32.add (local.get $o) (local.get $stride)))
+        (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c10)))))
+        (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c11)))))
+        (local.set $o (i32.add (local.get $o) (local.get $stride)))
+        (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c20)))))
+        (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c21)))))
+        (local.set $o (i32.add (local.get $o) (local.get $stride)))
+        (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c30)))))
+        (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o)) (f64.promote_f32 (call $laneSum (local.get $c31)))))
+        (local.set $o (i32.add (local.get $o) (local.get $stride)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $columns))))
+
+  ;; ((x0 + x1) + x2) + x3
+  (func $laneSum (param $x v128) (result f32)
+    (f32.add
+      (f32.add (f32.add (f32x4.extract_lane 0 (local.get $x)) (f32x4.extract_lane 1 (local.get $x))) (f32x4.extract_lane 2 (local.get $x)))
+      (f32x4.extract_lane 3 (local.get $x))))
 )

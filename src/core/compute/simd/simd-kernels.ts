@@ -1,9 +1,10 @@
 /**
  * The SIMD kernels of kernels.wat and the memory they work in: a workspace is one
- * instance of the module with its own linear memory, carved into float32 regions.
- * The CPU backends use it for the two passes over every parameter that a training
- * step makes outside the matrix products: the AdamW update, and the transpose that
- * lets XNNPACK multiply by a freshly updated kernel without re-packing it.
+ * instance of the module with its own linear memory, carved into regions. The CPU
+ * backends use it for the two passes over every parameter that a training step
+ * makes outside the matrix products (the AdamW update; the transpose that lets
+ * XNNPACK multiply by a freshly updated kernel without re-packing it), and the
+ * closed forms for their Gram matrix (linalg/gram-wasm.ts).
  * Null where WebAssembly SIMD is missing; callers then keep their JavaScript loops.
  * No DOM, no tfjs.
  */
@@ -16,6 +17,7 @@ interface KernelExports {
     decay: number, step: number, invRoot2: number, beta1: number, beta2: number, epsilon: number, clip: number,
   ): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  gramStripe(panel: number, acc: number, padded: number, R: number, i: number): void;
 }
 
 /** A run of float32 values in a workspace (its length padded to a multiple of 4). */
@@ -60,6 +62,11 @@ export class SimdWorkspace {
 
   private constructor(private readonly kernels: KernelExports) {}
 
+  /** Whether this engine runs WebAssembly SIMD (create then returns a workspace). */
+  static available(): boolean {
+    return kernelModule() !== null;
+  }
+
   /** A workspace, or null where this engine has no WebAssembly SIMD. */
   static create(): SimdWorkspace | null {
     const module = kernelModule();
@@ -91,6 +98,11 @@ export class SimdWorkspace {
     return new Float32Array(this.kernels.memory.buffer, region.offset, n);
   }
 
+  /** A region (allocated for 2n float32 values) read as n float64 values. */
+  view64(region: SimdRegion, n = region.length / 2): Float64Array {
+    return new Float64Array(this.kernels.memory.buffer, region.offset, n);
+  }
+
   /** One AdamW step over n values: m and v are updated in place, the new parameters go to out. */
   adamw(p: SimdRegion, g: SimdRegion, m: SimdRegion, v: SimdRegion, out: SimdRegion, n: number, c: AdamWStep): void {
     this.kernels.adamw(p.offset, g.offset, m.offset, v.offset, out.offset, n, c.decay, c.step, c.invRoot2, c.beta1, c.beta2, c.epsilon, c.clip);
@@ -99,6 +111,14 @@ export class SimdWorkspace {
   /** dst (cols × rows) = src (rows × cols) transposed, both row-major. */
   transpose(src: SimdRegion, dst: SimdRegion, rows: number, cols: number): void {
     this.kernels.transpose(src.offset, dst.offset, rows, cols);
+  }
+
+  /**
+   * Adds rows i … i+3 × columns j ≥ i of one panel's XᵀX (panel: padded features × R
+   * samples, by feature) into acc (padded × padded float64, from view64).
+   */
+  gramStripe(panel: SimdRegion, acc: SimdRegion, padded: number, R: number, i: number): void {
+    this.kernels.gramStripe(panel.offset, acc.offset, padded, R, i);
   }
 }
 
