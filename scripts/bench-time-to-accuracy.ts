@@ -221,8 +221,37 @@ for epoch in range(1, epochs + 1):
         t = time.perf_counter()
     if done:
         break
+# The step's floor: the three 64 x 1024 x 2048 products of the output layer (forward, input gradient, weight gradient).
+h, w, g = torch.randn(B, 1024), torch.randn(1024, D), torch.randn(B, D)
+times = []
+with torch.no_grad():
+    for r in range(25):
+        t = time.perf_counter(); h @ w; g @ w.T; h.T @ g; times.append(time.perf_counter() - t)
+print(json.dumps({'productsMs': 1000 * sorted(times[5:])[len(times[5:]) // 2], 'steps': (epoch - 1) * steps + s, 'seconds': total}))
 print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 `;
+
+/** The PyTorch seed's mean step and its three output-layer products, from its run. */
+let torchStep: { stepMs: number; productsMs: number } | null = null;
+
+/**
+ * The three products of the semantic MLP's output layer at batch 64 (forward, input
+ * gradient, weight gradient), as the dense layer runs them on this backend (the kernel
+ * on the left): the part of a step no change outside the matrix kernel can remove.
+ */
+function productsMs(): number {
+  const [h, w, wT, g] = [tf.randomNormal([64, 1024]), tf.randomNormal([1024, featureDim]), tf.randomNormal([featureDim, 1024]), tf.randomNormal([64, featureDim])];
+  const times: number[] = [];
+  for (let r = 0; r < 25; r++) {
+    const t = performance.now();
+    tf.tidy(() => [tf.matMul(wT, h, false, true), tf.matMul(w, g, false, true), tf.matMul(h, g, true, false)].forEach((x) => x.dataSync()));
+    times.push(performance.now() - t);
+  }
+  tf.dispose([h, w, wT, g]);
+  return median(times.slice(5));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function torchReference(dataset: ZslDataset, split: Split, epochs: number): TimeToLevelRow | string {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' });
@@ -241,7 +270,10 @@ function torchReference(dataset: ZslDataset, split: Split, epochs: number): Time
     );
     const run = spawnSync('/usr/bin/python3', ['-', dir, String(level), String(epochs), String(checksPerEpoch)], { input: TORCH_SEED, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) return `failed: ${run.stderr.trim().split('\n').at(-1)}`;
-    const points = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { epoch: number; u: number; seconds: number });
+    const lines = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number>);
+    const anatomy = lines.find((l) => 'productsMs' in l);
+    if (anatomy) torchStep = { stepMs: (1000 * anatomy.seconds!) / anatomy.steps!, productsMs: anatomy.productsMs! };
+    const points = lines.filter((l) => 'epoch' in l) as unknown as { epoch: number; u: number; seconds: number }[];
     const version = /torch .*/.exec(run.stdout)?.[0] ?? 'torch';
     for (const p of points) console.log(`  seed (${version}) epoch ${p.epoch.toFixed(2)}: u ${(100 * p.u).toFixed(1)} %, ${p.seconds.toFixed(1)} s of training`);
     const last = points.at(-1);
@@ -281,6 +313,21 @@ const table = [
 ];
 console.log(`\n${table.join('\n')}`);
 if (typeof torch === 'string') console.log(`\nPyTorch reference: ${torch}`);
+const mlp = rows.find((r) => r.method === 'semantic-mlp' && r.where.startsWith('tfjs'));
+if (mlp && mlp.epochsRun > 0 && featureDim === 2048) {
+  const steps = Math.round(mlp.epochsRun * Math.ceil(split.trainIndices.length / 64));
+  const stepMs = (1000 * mlp.trainSeconds) / steps;
+  const products = productsMs();
+  // Set inside torchReference (the compiler does not follow that assignment).
+  const measured = torchStep as { stepMs: number; productsMs: number } | null;
+  const torchPart = measured
+    ? `; the PyTorch seed's whole step ${measured.stepMs.toFixed(1)} ms, its three products ${measured.productsMs.toFixed(1)} ms (tfjs's products / PyTorch's whole step: ${(products / measured.stepMs).toFixed(2)}×)`
+    : '';
+  console.log(
+    `\nStep anatomy (semantic-mlp, batch 64, same run): tfjs ${backend.name} step ${stepMs.toFixed(1)} ms (${steps} steps), ` +
+      `of which at least ${products.toFixed(1)} ms are the output layer's three 64 × 1024 × 2048 products${torchPart}.`,
+  );
+}
 console.log(`\nMachine: ${os.cpus()[0]?.model} × ${os.cpus().length}, Node ${process.version}, tfjs ${tf.version.tfjs}`);
 const json = flag('json');
 if (json) writeFileSync(json, JSON.stringify({ level, scale, featureDim, backend: backend.name, rows, torch: typeof torch === 'string' ? torch : null }, null, 2));

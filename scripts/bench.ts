@@ -219,7 +219,7 @@ async function accuracyTimeBench(): Promise<void> {
     name: 'accuracy-time',
     title: `Time to the seed's accuracy level (u ≥ 32 %, data at ${scale}× AwA2)`,
     ...r,
-    markdown: [table.join('\n'), '', verdict].join('\n'),
+    markdown: [table.join('\n'), '', verdict, '', ...r.output.split('\n').filter((l) => l.startsWith('Step anatomy'))].join('\n'),
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { speedUpWasmMatMul } from './wasm-matmul.ts';
+import { speedUpWasmTranspose } from './wasm-transpose.ts';
 import { BACKEND_LABELS, BACKEND_ORDER, type BackendChoice, type BackendName, type SelectedBackend } from './backend-names.ts';
 
 /**
@@ -43,7 +44,11 @@ export async function selectBackend(
       const ok = await tf.setBackend(name).catch(() => false);
       if (ok) {
         await tf.ready();
-        if (name === 'wasm') speedUpWasmMatMul();
+        if (name === 'wasm') {
+          // The transpose first: the matMul wrapper uses the Transpose kernel registered when it is installed.
+          speedUpWasmTranspose();
+          speedUpWasmMatMul();
+        }
         return { name, requested: choice, notes };
       }
       reason = 'it failed to initialise';

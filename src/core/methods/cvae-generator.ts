@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../compute/rng.ts';
-import { applyDense, createDense, type Dense } from './dense.ts';
+import { applyDense, createDense, disposeDense, type Dense } from './dense.ts';
 
 export type Reconstruction = 'bce' | 'sse';
 
@@ -108,7 +108,7 @@ export class Cvae {
   }
 
   dispose(): void {
-    tf.dispose(this.variables);
+    for (const layer of [...this.encoder, ...this.decoder]) disposeDense(layer);
   }
 }
 

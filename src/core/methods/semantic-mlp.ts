@@ -11,7 +11,7 @@ import { AdamW } from '../training/optimiser.ts';
 import { createRng } from '../compute/rng.ts';
 import type { Trainer } from '../training/train-loop.ts';
 import type { TrainingView } from '../data/training-view.ts';
-import { applyDense, createDense, type Dense } from './dense.ts';
+import { applyDense, createDense, disposeDense, type Dense } from './dense.ts';
 import { BatchOrder, meanLoss, TrainingBatches } from './minibatches.ts';
 import type { ZslModel } from './types.ts';
 
@@ -52,10 +52,7 @@ export class SemanticMlpModel implements ZslModel {
   }
 
   dispose(): void {
-    for (const layer of this.layers) {
-      layer.kernel.dispose();
-      layer.bias.dispose();
-    }
+    for (const layer of this.layers) disposeDense(layer);
   }
 }
 
