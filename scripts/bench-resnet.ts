@@ -5,8 +5,10 @@
  * per second, per backend under Node (cpu, wasm; webgpu on Dawn when named), and
  * in headless Chromium through the production build (load the weights file, drop
  * photos, read the top 5) when --browser is given.
- *   npx tsx scripts/bench-resnet.ts [--depth 101|50|narrow] [--backends cpu,wasm] [--photos 4] [--extract 8] [--browser]
- * --depth narrow: the 1-2-1-1 × 4 fixture-sized net, for a smoke run.
+ *   npx tsx scripts/bench-resnet.ts [--depth 101|50|narrow] [--backends cpu,wasm] [--photos 4] [--extract 8]
+ *     [--browser [--browser-backends webgpu,wasm] [--browser-limit 1200]]
+ * --depth narrow: the 1-2-1-1 × 4 fixture-sized net, for a smoke run. --backends none: no Node rows.
+ * --browser-limit: seconds each Chromium row may take in all; past it the row says so instead of waiting.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,6 @@ import { decodePicture } from '../src/cli/node-images.ts';
 import { nodeProbes } from '../src/cli/node-backends.ts';
 import { loadResNet, resNetSpec, defaultPreprocessing } from '../src/core/backbones/resnet-backbone.ts';
 import { selectBackend } from '../src/core/compute/backend.ts';
-import { createRng } from '../src/core/compute/rng.ts';
 import { embedPicture } from '../src/core/demos/picture-dataset.ts';
 import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { encodePng } from '../tests/e2e/png.ts';
@@ -33,6 +34,9 @@ const depth = flag('depth', '101');
 const backends = flag('backends', 'cpu,wasm').split(',') as BackendName[];
 const photos = Number(flag('photos', '4'));
 const extract = Number(flag('extract', '8'));
+const browserBackends = flag('browser-backends', 'webgpu,wasm').split(',');
+/** Seconds each backend's Chromium row may take in all (SwiftShader WebGPU on a shared CPU can need many minutes a photo). */
+const browserLimit = Number(flag('browser-limit', '1200'));
 const BLOCKS: Record<string, { blocks: number[]; base: number }> = {
   '50': { blocks: [3, 4, 6, 3], base: 64 },
   '101': { blocks: [3, 4, 23, 3], base: 64 },
@@ -97,7 +101,7 @@ writeFileSync(weightsPath, randomResNetSafetensors(blocks, base));
 const pictures = Array.from({ length: Math.max(photos, extract) }, (_, i) => photoPng(i));
 const rows: string[] = [];
 console.log(`ResNet-${depth} (torchvision layout, random weights), 224 px, photos 640 × 480 PNG; weights file ${weightsPath}`);
-for (const name of backends) {
+for (const name of backends.filter((b) => (b as string) !== 'none')) {
   const selected = await selectBackend(name, nodeProbes).catch((error: unknown) => ({ name: null, error }));
   if (!selected.name || selected.name !== name) {
     rows.push(`| ${name} | not available here | | | |`);
@@ -129,83 +133,23 @@ for (const name of backends) {
   console.log(rows.at(-1));
 }
 // The .h5 reader at the same size (parse only: the build that follows is the same as for safetensors).
-const h5 = writeKerasH5(path.join(dir, `resnet${depth}.h5`));
+const nodeRows = !backends.includes('none' as BackendName);
+const h5 = nodeRows ? writeKerasH5(path.join(dir, `resnet${depth}.h5`)) : null;
 if (h5) {
   const { kerasResNet } = await import('../src/core/backbones/keras-weights.ts');
   const bytes = await readFile(h5);
   const started = performance.now();
   kerasResNet(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, path.basename(h5));
   console.log(`Keras .h5 (${(statSync(h5).size / 1e6).toFixed(0)} MB) read with jsfive: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-} else console.log('Keras .h5 read: skipped (python3-h5py is not installed; apt-get install python3-h5py adds it)');
-console.log('\n| backend (Node) | weights load | first photo | later photos (median) | extraction (pictures/s) |');
-console.log('| --- | --- | --- | --- | --- |');
-for (const row of rows) console.log(row);
-if (args.includes('--browser')) await browserBench();
-void tf;
-
-/**
- * The app itself in headless Chromium (production build): a release of the
- * backbone's feature size is loaded and ESZSL trained, then the weights file is
- * picked (load = until the backbone row names it: read, build, kept in IndexedDB)
- * and photos are picked one after another (latency = until the top 5 shows).
- */
-async function browserBench(): Promise<void> {
-  const { chromium } = await import('playwright');
-  const { build, preview } = await import('vite');
-  const { chromiumArgs, chromiumPath } = await import('../tests/chromium.ts');
-  const { makeFixture } = await import('../tests/unit/io/helpers/fixtures.ts');
-  const { mkdirSync } = await import('node:fs');
-  const dim = base * 32;
-  const fixture = makeFixture();
-  const rng = createRng(9);
-  const lines = Array.from({ length: fixture.labels.length }, () => Array.from({ length: dim }, () => (rng.next() * 0.9).toFixed(4)).join(' '));
-  fixture.text['Animals_with_Attributes2/Features/ResNet101/AwA2-features.txt'] = new TextEncoder().encode(lines.join('\n') + '\n');
-  for (const [relative, bytes] of Object.entries(fixture.text)) {
-    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
-    writeFileSync(path.join(dir, relative), bytes);
-  }
-  const photoFiles = pictures.slice(0, photos).map((png, i) => {
-    const file = path.join(dir, `photo-${i}.png`);
-    writeFileSync(file, png);
-    return file;
-  });
-  await build({ logLevel: 'warn', mode: 'production' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const out: string[] = [];
-  try {
-    for (const backend of ['webgpu', 'wasm']) {
-      const page = await browser.newPage();
-      await page.goto(`${server.resolvedUrls!.local[0]!}?backend=${backend}`);
-      await page.getByTestId('dataset-summary').waitFor({ timeout: 120_000 });
-      await page.getByTestId('folder-input').setInputFiles(path.join(dir, 'Animals_with_Attributes2'));
-      await page.getByTestId('load-button').click();
-      await page.waitForFunction((n) => document.querySelector('[data-testid="dataset-images"]')?.textContent === String(n), fixture.labels.length, { timeout: 120_000 });
-      await page.locator('select').filter({ has: page.locator('option[value="eszsl"]') }).first().selectOption('eszsl');
-      await page.locator('select').filter({ has: page.locator('option[value="ss"]') }).first().selectOption('ss');
-      await page.getByTestId('train-button').click();
-      await page.getByTestId('run-row').first().waitFor({ timeout: 300_000 });
-      const loadStarted = Date.now();
-      await page.getByTestId('backbone-input').setInputFiles(weightsPath);
-      await page.waitForFunction(() => document.querySelector('[data-testid="backbone-name"]')?.textContent?.startsWith('ResNet'), null, { timeout: 600_000 });
-      const load = (Date.now() - loadStarted) / 1000;
-      const times: number[] = [];
-      for (const [i, file] of photoFiles.entries()) {
-        const started = Date.now();
-        await page.getByTestId('photo-input').setInputFiles(file);
-        await page.waitForFunction((n) => document.querySelector('[data-testid="classification"]')?.getAttribute('data-result') === String(n), i + 1, { timeout: 600_000 });
-        times.push(Date.now() - started);
-      }
-      const later = times.slice(1);
-      out.push(`| ${backend} (Chromium) | ${load.toFixed(1)} s | ${times[0]} ms | ${later.length ? `${median(later)} ms` : '–'} |`);
-      console.log(out.at(-1));
-      await page.close();
-    }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  console.log('\n| backend (the app in Chromium) | weights load (read, build, keep) | first photo → top 5 | later photos (median) |');
-  console.log('| --- | --- | --- | --- |');
-  for (const row of out) console.log(row);
+} else if (nodeRows) console.log('Keras .h5 read: skipped (python3-h5py is not installed; apt-get install python3-h5py adds it)');
+if (rows.length) {
+  console.log('\n| backend (Node) | weights load | first photo | later photos (median) | extraction (pictures/s) |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const row of rows) console.log(row);
 }
+if (args.includes('--browser')) {
+  const { browserBench } = await import('./bench-resnet-browser.ts');
+  const ok = await browserBench({ dir, weightsPath, featureDim: base * 32, photos: pictures.slice(0, photos), backends: browserBackends, limitSeconds: browserLimit });
+  if (!ok) process.exitCode = 1;
+}
+void tf;

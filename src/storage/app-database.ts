@@ -2,7 +2,7 @@
  * The app's one IndexedDB database, 'zero-shot-studio': its versioned schema
  * (every store and the records they hold), opening it, and a transaction helper
  * that never leaves half a write behind. The worker's stores (datasets, runs,
- * extractions) and the page's settings store all open it through here, so it
+ * extractions, the kept backbone) and the page's settings store all open it through here, so it
  * lives apart from both. Runs wherever IndexedDB exists. Must not import DOM-only,
  * React, tfjs or worker code.
  */
@@ -12,7 +12,7 @@ import { ZslError } from '../core/errors.ts';
 
 export const DB_NAME = 'zero-shot-studio';
 /** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 /** One array's place in the chunk store; enough to rebuild it exactly. */
 export interface ChunkedArrayRef {
@@ -77,6 +77,24 @@ export interface CheckpointRecord {
   epochs: unknown[];
 }
 
+/**
+ * The backbone the user brought, kept for the next visit (backbone-store.ts): the
+ * model's artifacts without their weight bytes, which lie in 'backbone-chunks'
+ * under this save id. Written after the chunks, so its presence means "complete".
+ */
+export interface KeptBackboneRecord {
+  id: 'current';
+  saveId: string;
+  savedAt: number;
+  /** tf.io.ModelArtifacts less weightData (no tfjs types here). */
+  artifacts: unknown;
+  spec: unknown;
+  /** The model.json URL it was downloaded from. */
+  source?: string;
+  byteLength: number;
+  chunks: number;
+}
+
 export interface AppSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
   runs: { key: string; value: RunRecordStored };
@@ -87,6 +105,12 @@ export interface AppSchema extends DBSchema {
   extractions: { key: ExtractionBatchKey; value: ArrayBuffer };
   /** The page's settings, one record under the key 'current' (src/ui/shared/settings-store.ts; read with readSettings). */
   settings: { key: string; value: unknown };
+  backbones: { key: string; value: KeptBackboneRecord };
+  /**
+   * The kept backbone's weight bytes in pieces: Chromium refuses one value over
+   * about 127 MiB, and a ResNet-101's weights are 170 MB.
+   */
+  'backbone-chunks': { key: [saveId: string, index: number]; value: ArrayBuffer };
 }
 
 /** [the job's key (folder and backbone), the batch's first picture, its number of pictures]. */
@@ -113,7 +137,11 @@ function upgradeSchema(db: IDBPDatabase<AppSchema>, oldVersion: number): void {
   if (oldVersion < 5) {
     db.createObjectStore('settings');
   }
-  // if (oldVersion < 6) { ... } goes here, after bumping DB_VERSION.
+  if (oldVersion < 6) {
+    db.createObjectStore('backbones', { keyPath: 'id' });
+    db.createObjectStore('backbone-chunks');
+  }
+  // if (oldVersion < 7) { ... } goes here, after bumping DB_VERSION.
 }
 
 export async function openAppDatabase(name: string, onClosed: () => void): Promise<AppDatabase> {

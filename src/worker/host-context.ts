@@ -52,7 +52,7 @@ export interface HostEnv {
     fromFiles(
       files: DroppedFile[],
       options?: { draft?: BackboneDraft; source?: string; signal?: AbortSignal; onProgress?: (progress: Progress) => void },
-    ): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string }>;
+    ): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string; notKept?: string }>;
     /** Keeps a backbone already in use with another spec (a ResNet's preprocessing changed). */
     keep?(model: BackboneModel, spec: BackboneSpec, source?: string): Promise<void>;
     restore(): Promise<{ model: BackboneModel; spec: BackboneSpec; source?: string } | null>;

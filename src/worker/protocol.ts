@@ -94,6 +94,8 @@ export interface BackboneInfo {
   resnet?: { layout: 'keras' | 'torchvision'; preprocessing: ResNetPreprocessing; variants: Array<ResNetPreprocessing & { label: string }> };
   /** How well it reproduces the loaded release, once measured on release pictures (null: not verified). */
   verification?: Verification | null;
+  /** Why a backbone just loaded from files could not be kept for the next visit (it is in use all the same). */
+  notKept?: string;
 }
 
 /** Beside a photo's answer: whether the backbone's features are the model's feature space. */

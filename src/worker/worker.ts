@@ -7,18 +7,20 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { createDatasetCache, storageEstimate } from './stores/dataset-cache.ts';
 import { loadBackbone, parseBackboneSpec } from '../core/backbones/backbone.ts';
 import { modelArtifacts } from '../core/backbones/resnet-backbone.ts';
-import { backboneFromFiles, forgetBackbone, keepBackbone, restoreBackbone } from './stores/backbone-store.ts';
+import { backboneFromFiles, createBackboneKeeper } from './stores/backbone-store.ts';
 import { createWorkerHost } from './host.ts';
 import { createRunStore } from './stores/run-store.ts';
 import { createExtractionStore } from './stores/extraction-store.ts';
 import { browserProbes } from './probes.ts';
 import type { ToWorker } from './protocol.ts';
 import { configureWasm } from './wasm-threads.ts';
+import { toUserMessage } from '../core/errors.ts';
 
 configureWasm(`${import.meta.env.BASE_URL}wasm/`);
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cache = createDatasetCache();
+const keptBackbone = createBackboneKeeper();
 let watchedDevice: GPUDevice | null = null;
 /** The GPUDevice tfjs computes on now, when the backend in use is WebGPU. */
 const deviceInUse = (): GPUDevice | null =>
@@ -70,16 +72,20 @@ const host = createWorkerHost({
     async fromFiles(files, { draft, source, signal, onProgress } = {}) {
       const { backbone, artifacts } = await backboneFromFiles(files, draft, { signal, onProgress });
       // Kept for the next visit; failing to keep it does not stop its use now.
-      onProgress?.({ phase: 'Keeping it in this browser for offline use', fraction: 0.85, etaSeconds: null });
-      await keepBackbone(artifacts, backbone.spec, source).catch((error: unknown) => console.warn('backbone not kept', error));
-      return source ? { ...backbone, source } : backbone;
+      const keeping = (fraction: number) => onProgress?.({ phase: 'Keeping it in this browser for offline use', fraction: 0.85 + 0.15 * fraction, etaSeconds: null });
+      keeping(0);
+      const notKept = await keptBackbone.keep(artifacts, backbone.spec, source, keeping).then(
+        () => undefined,
+        (error: unknown) => toUserMessage(error),
+      );
+      return { ...backbone, ...(source ? { source } : {}), ...(notKept ? { notKept } : {}) };
     },
     async keep(model, spec, source) {
       if (!(model instanceof tf.LayersModel)) return;
-      await keepBackbone(await modelArtifacts(model), spec, source);
+      await keptBackbone.keep(await modelArtifacts(model), spec, source);
     },
-    restore: restoreBackbone,
-    forget: forgetBackbone,
+    restore: () => keptBackbone.restore(),
+    forget: () => keptBackbone.forget(),
   },
   decodeImage: async (file) => {
     // EXIF orientation is applied by createImageBitmap; huge pictures are scaled down first.

@@ -46,8 +46,13 @@ export function backboneFlows({ client, store, guard, notify }: FlowContext) {
 
   const flows = {
     async loadBackboneFiles(files: DroppedFile[]): Promise<void> {
-      await backboneJob('load', 'load-backbone-files', { files }, (backbone) =>
-        store.update({ backbone, notice: { tone: 'info', text: `Pictures are now embedded with ${backbone.name} (${backbone.network}); it is kept in this browser for offline use.` } }),
+      await backboneJob('load', 'load-backbone-files', { files }, ({ notKept, ...backbone }) =>
+        store.update({
+          backbone,
+          notice: notKept
+            ? { tone: 'error', text: `Pictures are now embedded with ${backbone.name} (${backbone.network}), but it is not kept for the next visit: ${notKept}` }
+            : { tone: 'info', text: `Pictures are now embedded with ${backbone.name} (${backbone.network}); it is kept in this browser for offline use.` },
+        }),
       );
     },
 

@@ -28,7 +28,9 @@ export function backboneHandlers(ctx: HostContext): Handlers<BackboneKind> {
         signal: job.cancel.signal,
         onProgress: (progress) => env.post({ kind: 'progress', id: request.id, progress }),
       });
-      return replaceBackbone(Promise.resolve({ ...loaded, shipped: false }));
+      const { notKept, ...backbone } = loaded;
+      const info = await replaceBackbone(Promise.resolve({ ...backbone, shipped: false }));
+      return notKept ? { ...info, notKept } : info;
     },
     async 'reset-backbone'() {
       await env.backbones?.forget();

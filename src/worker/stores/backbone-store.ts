@@ -1,8 +1,9 @@
 /**
  * Backbones the user brought (model.json, its weight files and backbone.json,
- * dropped together, or downloaded from a URL by the page) and their keeping in
- * IndexedDB, so they work offline after a reload. The artifacts are stored as
- * they came, with the spec (and the URL they came from) beside them.
+ * dropped together, or downloaded from a URL by the page, or ResNet weights) and
+ * their keeping in the app's IndexedDB database, so they work offline after a
+ * reload. The artifacts are stored as they came, with the spec (and the URL they
+ * came from) beside them.
  * Worker side: tfjs IO handlers only, no DOM, no React.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +17,8 @@ import {
   type BackboneSpec,
 } from '../../core/backbones/backbone.ts';
 import { defaultPreprocessing, isWeightsFileName, loadResNet, modelArtifacts, resNetSpec } from '../../core/backbones/resnet-backbone.ts';
-import { throwIfAborted, ZslError } from '../../core/errors.ts';
+import { throwIfAborted, toUserMessage, ZslError } from '../../core/errors.ts';
+import { DB_NAME, handled, inTransaction, openAppDatabase, type AppDatabase, type KeptBackboneRecord } from '../../storage/app-database.ts';
 import type { Progress } from '../../core/progress.ts';
 import type { DroppedFile } from '../protocol.ts';
 
@@ -25,8 +27,6 @@ export interface BackboneLoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
-
-const KEY = 'indexeddb://zero-shot-studio-backbone';
 
 export interface LoadedBackbone {
   model: BackboneModel;
@@ -107,29 +107,128 @@ async function readWithProgress(file: File, signal: AbortSignal | undefined, onB
   return done === out.length ? out.buffer : out.slice(0, done).buffer;
 }
 
-/** Keeps the artifacts and the spec for the next visit (replacing the one kept before). */
-export async function keepBackbone(artifacts: tf.io.ModelArtifacts, spec: BackboneSpec, source?: string): Promise<void> {
-  const [handler] = tf.io.getSaveHandlers(KEY);
-  if (!handler?.save) throw new ZslError('This browser cannot keep backbones (no IndexedDB).');
-  const metadata = { ...artifacts.userDefinedMetadata, backbone: spec as unknown as object, ...(source ? { backboneSource: source } : {}) };
-  await handler.save({ ...artifacts, userDefinedMetadata: metadata });
+/** What a kept backbone is made of, before its network is built again. */
+export interface KeptBackbone {
+  artifacts: tf.io.ModelArtifacts;
+  spec: BackboneSpec;
+  source?: string;
 }
 
-/** The backbone kept by an earlier visit, or null when there is none (or it cannot be read any more). */
-export async function restoreBackbone(): Promise<LoadedBackbone | null> {
-  try {
-    const [handler] = tf.io.getLoadHandlers(KEY);
-    const artifacts = await handler?.load?.();
-    const stored = artifacts?.userDefinedMetadata?.backbone;
-    if (!artifacts || !stored) return null;
-    const spec = parseBackboneSpec(stored);
-    const source = artifacts.userDefinedMetadata?.backboneSource;
-    return { spec, model: await loadBackbone(spec, { handler: tf.io.fromMemory(artifacts) }), ...(typeof source === 'string' ? { source } : {}) };
-  } catch {
-    return null; // nothing kept yet
-  }
+/** Bytes per weight piece: far under Chromium's largest IndexedDB value (about 127 MiB). */
+const CHUNK_BYTES = 32 * 1024 * 1024;
+
+/** Every piece of one save, and every piece of every other save. */
+const pieces = {
+  of: (saveId: string) => IDBKeyRange.bound([saveId], [saveId, []]),
+  before: (saveId: string) => IDBKeyRange.upperBound([saveId], true),
+  after: (saveId: string) => IDBKeyRange.lowerBound([saveId, []], true),
+};
+
+/**
+ * The backbone kept in the app's database between visits: its artifacts and spec
+ * in 'backbones', its weight bytes in 32 MiB pieces in 'backbone-chunks', written
+ * first, so a failed or interrupted keep leaves the one kept before in place.
+ * A backbone kept by tfjs's own IndexedDB store (one value, which Chromium refuses
+ * past about 127 MiB) is still restored, and is dropped once a new one is kept.
+ */
+export function createBackboneKeeper(name = DB_NAME) {
+  let db: Promise<AppDatabase> | null = null;
+  const open = () => (db ??= openAppDatabase(name, () => (db = null)));
+
+  const keeper = {
+    /** Keeps the artifacts and the spec for the next visit, replacing the one kept before; onFraction follows the bytes written. */
+    async keep(artifacts: tf.io.ModelArtifacts, spec: BackboneSpec, source?: string, onFraction?: (fraction: number) => void): Promise<void> {
+      const { weightData, ...rest } = artifacts;
+      const buffers = weightData === undefined ? [] : Array.isArray(weightData) ? weightData : [weightData];
+      const byteLength = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+      const database = await open();
+      const saveId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+      let chunks = 0;
+      let written = 0;
+      try {
+        for (const buffer of buffers) {
+          for (let at = 0; at < buffer.byteLength; at += CHUNK_BYTES) {
+            const piece = buffer.slice(at, at + CHUNK_BYTES);
+            const key: [string, number] = [saveId, chunks++];
+            await inTransaction(database, ['backbone-chunks'], 'readwrite', (tx) => tx.objectStore('backbone-chunks').put(piece, key));
+            onFraction?.((written += piece.byteLength) / Math.max(1, byteLength));
+          }
+        }
+        const record: KeptBackboneRecord = { id: 'current', saveId, savedAt: Date.now(), artifacts: rest, spec, byteLength, chunks, ...(source ? { source } : {}) };
+        await inTransaction(database, ['backbones', 'backbone-chunks'], 'readwrite', async (tx) => {
+          const store = tx.objectStore('backbone-chunks');
+          // The pieces of earlier saves (and of any crashed one) go with the record that replaces them.
+          await Promise.all([
+            handled(tx.objectStore('backbones').put(record)),
+            handled(store.delete(pieces.before(saveId))),
+            handled(store.delete(pieces.after(saveId))),
+          ]);
+        });
+      } catch (error) {
+        await inTransaction(database, ['backbone-chunks'], 'readwrite', (tx) => tx.objectStore('backbone-chunks').delete(pieces.of(saveId))).catch(() => undefined);
+        if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+          throw new ZslError(`The browser refused to keep the backbone (${(byteLength / 1e6).toFixed(0)} MB): storage is full. Delete a stored dataset or free space.`);
+        }
+        throw new ZslError(`The browser could not keep the backbone: ${toUserMessage(error)}`);
+      }
+      await tf.io.removeModel(LEGACY_KEY).catch(() => undefined);
+    },
+
+    /** The kept backbone's parts, or null when none is kept; a damaged one is an error. */
+    async read(): Promise<KeptBackbone | null> {
+      const database = await open();
+      const record = await database.get('backbones', 'current');
+      if (!record) return null;
+      const bytes = new Uint8Array(record.byteLength);
+      let at = 0;
+      for (let i = 0; i < record.chunks; i++) {
+        const piece = await database.get('backbone-chunks', [record.saveId, i]);
+        if (!piece || at + piece.byteLength > bytes.length) throw new ZslError('The kept backbone is incomplete; load it again.');
+        bytes.set(new Uint8Array(piece), at);
+        at += piece.byteLength;
+      }
+      if (at !== bytes.length) throw new ZslError('The kept backbone is incomplete; load it again.');
+      const artifacts = { ...(record.artifacts as tf.io.ModelArtifacts), weightData: bytes.buffer };
+      return { artifacts, spec: parseBackboneSpec(record.spec), ...(record.source ? { source: record.source } : {}) };
+    },
+
+    /** The backbone kept by an earlier visit, built, or null when there is none (or it cannot be read any more). */
+    async restore(): Promise<LoadedBackbone | null> {
+      try {
+        const kept = (await keeper.read()) ?? (await readLegacy());
+        if (!kept) return null;
+        const model = await loadBackbone(kept.spec, { handler: tf.io.fromMemory(kept.artifacts) });
+        return { spec: kept.spec, model, ...(kept.source ? { source: kept.source } : {}) };
+      } catch (error) {
+        console.warn('the kept backbone could not be restored', error);
+        return null;
+      }
+    },
+
+    async forget(): Promise<void> {
+      const database = await open();
+      await inTransaction(database, ['backbones', 'backbone-chunks'], 'readwrite', async (tx) => {
+        await Promise.all([handled(tx.objectStore('backbones').delete('current')), handled(tx.objectStore('backbone-chunks').clear())]);
+      });
+      await tf.io.removeModel(LEGACY_KEY).catch(() => undefined);
+    },
+
+    close(): void {
+      void db?.then((d) => d.close()).catch(() => undefined);
+      db = null;
+    },
+  };
+  return keeper;
 }
 
-export async function forgetBackbone(): Promise<void> {
-  await tf.io.removeModel(KEY).catch(() => undefined);
+/** Where tfjs's own IndexedDB store kept backbones before they were kept in pieces. */
+const LEGACY_KEY = 'indexeddb://zero-shot-studio-backbone';
+
+async function readLegacy(): Promise<KeptBackbone | null> {
+  const [handler] = tf.io.getLoadHandlers(LEGACY_KEY);
+  const artifacts = await handler?.load?.().catch(() => null);
+  const stored = artifacts?.userDefinedMetadata?.backbone;
+  if (!artifacts || !stored) return null;
+  const source = artifacts.userDefinedMetadata?.backboneSource;
+  return { artifacts, spec: parseBackboneSpec(stored), ...(typeof source === 'string' ? { source } : {}) };
 }
