@@ -93,6 +93,38 @@ describe('read-ahead block reads', () => {
     expect(starts.at(-1)).toBe(1000);
   });
 
+  it('refills the memory of dropped blocks instead of asking for new memory', async () => {
+    for (const direction of ['forward', 'backward'] as const) {
+      const given: Array<ArrayBufferLike | null> = [];
+      const fetch: FetchRange = async (start, end, into) => {
+        given.push(into?.buffer ?? null);
+        const out = into ? into.subarray(0, end - start) : new Uint8Array(100);
+        out.set(bytes.subarray(start, end));
+        return out.subarray(0, end - start);
+      };
+      const read = readAhead(fetch, { start: 0, end: 1000, direction }, 100);
+      const got = new Uint8Array(1000);
+      const order = Array.from({ length: 50 }, (_, i) => i * 20);
+      if (direction === 'backward') order.reverse();
+      for (const p of order) {
+        let done = 0;
+        while (done < 20) done += await read(got.subarray(p + done, p + 20), p + done);
+      }
+      expect(Buffer.from(got).equals(Buffer.from(bytes.subarray(0, 1000)))).toBe(true);
+      expect(given.length).toBe(10);
+      // After the first blocks, every fetch reuses the memory of one dropped before: at most 3 buffers in all.
+      expect(given.slice(4).every((b) => b !== null)).toBe(true);
+      expect(new Set(given.filter((b) => b !== null)).size).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('reads a Blob through blobRange, into given memory too', async () => {
+    const blob = new Blob([bytes.slice()]);
+    const memory = new Uint8Array(64);
+    const filled = await blobRange(blob)(10, 60, memory);
+    expect(Array.from(filled)).toEqual(Array.from(bytes.subarray(10, 60)));
+  });
+
   it('reads a Blob through blobRange', async () => {
     const blob = new Blob([bytes.slice()]);
     const read = readAhead(blobRange(blob), { start: 0, end: bytes.length, direction: 'backward' }, 50);
