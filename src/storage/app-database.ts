@@ -38,6 +38,12 @@ export interface DatasetRecord {
   labels: ChunkedArrayRef;
   semantic?: unknown;
   sourceDescription?: string;
+  /**
+   * The file name of each row's picture (AwA2-filenames.txt, res101.mat's
+   * image_files), to verify a backbone against the release; null when the
+   * dataset came without them. Absent in records stored before names were kept.
+   */
+  imageFiles?: string[] | null;
 }
 
 /** A save in progress; lets a later sweep tell a live writer from a crashed one. */

@@ -31,11 +31,20 @@ import { ModelKeeper } from './model-keeper.ts';
 import type { RunStore } from './stores/run-store.ts';
 import { attributeAnalogy } from '../core/data/attribute-analogy.ts';
 
+/**
+ * What is kept beside a stored dataset: how its semantic vectors were chosen, and
+ * its pictures' file names (null: it has none; absent: stored before names were kept).
+ */
+export interface StoredMeta {
+  semantic?: unknown;
+  imageFiles?: string[] | null;
+}
+
 /** Where parsed datasets are kept between visits (IndexedDB in the browser; absent under Node). */
 export interface DatasetStore {
-  save(dataset: ZslDataset, meta: { semantic?: unknown }, options: { signal?: AbortSignal; onProgress?(fraction: number): void }): Promise<unknown>;
+  save(dataset: ZslDataset, meta: StoredMeta, options: { signal?: AbortSignal; onProgress?(fraction: number): void }): Promise<unknown>;
   list(): Promise<StoredDatasets['datasets']>;
-  load(id: string, options: { signal?: AbortSignal; onProgress?(fraction: number): void }): Promise<{ dataset: ZslDataset; meta: { semantic?: unknown } }>;
+  load(id: string, options: { signal?: AbortSignal; onProgress?(fraction: number): void }): Promise<{ dataset: ZslDataset; meta: StoredMeta }>;
   remove(id: string): Promise<boolean>;
   estimate(): Promise<StoredDatasets['usage']>;
 }
@@ -105,8 +114,12 @@ export function createHostContext(env: HostEnv) {
     staged: null as { token: number; files: SourceFile[] } | null,
     /** The backbone pictures are embedded with, loaded when first needed (null again after a lost device). */
     backbone: null as Promise<InUse> | null,
-    /** The file name of each row of the loaded release (AwA2-filenames.txt or res101.mat's image_files), to verify a backbone against it. */
-    releaseNames: null as { datasetId: string; names: string[] } | null,
+    /**
+     * The file name of each row of the loaded release (AwA2-filenames.txt or
+     * res101.mat's image_files), to verify a backbone against it; names null with
+     * the reason when a stored copy has none.
+     */
+    releaseNames: null as { datasetId: string; names: string[] } | { datasetId: string; names: null; missing: string } | null,
     /** The last verification: of which backbone (spec id, so its preprocessing) against which release. */
     verification: null as { specId: string; network: string; result: Verification } | null,
   };

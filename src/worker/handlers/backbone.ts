@@ -52,7 +52,9 @@ export function backboneHandlers(ctx: HostContext): Handlers<BackboneKind> {
     },
     async 'verify-backbone'(request, job) {
       const data = requireDataset();
-      const names = ctx.releaseNames?.datasetId === data.id ? ctx.releaseNames.names : null;
+      const known = ctx.releaseNames?.datasetId === data.id ? ctx.releaseNames : null;
+      const names = known?.names ?? null;
+      if (data.featureSource.kind === 'release' && known && !known.names) throw new ZslError(known.missing);
       if (data.featureSource.kind !== 'release' || !names) {
         throw new ZslError(
           'To verify a backbone, load the release with the names of its pictures first: AwA2-filenames.txt beside the features, or res101.mat (its image_files).',

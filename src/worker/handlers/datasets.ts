@@ -28,6 +28,10 @@ type DatasetKind =
   | 'discard-extraction'
   | 'load-picture-demo';
 
+/** Why verification cannot match the rows of a release copy stored before picture names were kept. */
+export const STORED_WITHOUT_NAMES =
+  'This stored copy of the release was kept before the app kept the names of its pictures, so its rows cannot be matched to pictures. Load the release again (its files with AwA2-filenames.txt beside the features, or res101.mat) to verify a backbone against it.';
+
 export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
   const { env, models, ensureBackend, requireBackbone, replaceBackbone, shippedBackbone, setDataset, summary, requireDataset } = ctx;
 
@@ -43,10 +47,10 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
     env.post({ kind: 'progress', id, progress: { phase, fraction, etaSeconds: null } });
 
   /** Keeps a parsed dataset for the next visit; failing to store it never fails the load. */
-  const keep = async (data: ZslDataset, description: string, id: number, signal: AbortSignal): Promise<string[]> => {
+  const keep = async (data: ZslDataset, description: string, id: number, signal: AbortSignal, imageFiles: string[] | null = null): Promise<string[]> => {
     if (!env.store) return [];
     try {
-      await env.store.save(data, { semantic: description }, { signal, onProgress: fractionReporter(id, 'Saving for next time') });
+      await env.store.save(data, { semantic: description, imageFiles }, { signal, onProgress: fractionReporter(id, 'Saving for next time') });
       return [];
     } catch (error) {
       if (isCancelled(error)) throw error;
@@ -106,10 +110,10 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
         return setDataset(pictures, description, notes);
       }
       const loaded = await loadFiles(files, request.semantic, job.cancel.signal, progress);
-      const notes = await keep(loaded.dataset, loaded.semantic, request.id, job.cancel.signal);
+      const notes = await keep(loaded.dataset, loaded.semantic, request.id, job.cancel.signal, loaded.imageFiles ?? null);
       ctx.staged = null;
       const summary = setDataset(loaded.dataset, loaded.semantic, notes);
-      // The names of its pictures, to verify a backbone against it (not kept between visits).
+      // The names of its pictures, to verify a backbone against it (kept with the stored copy too).
       ctx.releaseNames = loaded.imageFiles ? { datasetId: loaded.dataset.id, names: loaded.imageFiles } : null;
       return summary;
     },
@@ -121,7 +125,13 @@ export function datasetHandlers(ctx: HostContext): Handlers<DatasetKind> {
         signal: job.cancel.signal,
         onProgress: fractionReporter(request.id, 'Reading the stored dataset'),
       });
-      return setDataset(stored, typeof meta.semantic === 'string' ? meta.semantic : null);
+      const summary = setDataset(stored, typeof meta.semantic === 'string' ? meta.semantic : null);
+      ctx.releaseNames = meta.imageFiles
+        ? { datasetId: stored.id, names: meta.imageFiles }
+        : meta.imageFiles === undefined && stored.featureSource.kind === 'release'
+          ? { datasetId: stored.id, names: null, missing: STORED_WITHOUT_NAMES }
+          : null;
+      return summary;
     },
     async 'delete-stored'(request) {
       await requireStore().remove(request.datasetId);

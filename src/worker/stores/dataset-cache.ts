@@ -16,6 +16,11 @@ export interface StoredDatasetMeta {
   semantic?: unknown;
   /** e.g. the file names the dataset was parsed from. */
   sourceDescription?: string;
+  /**
+   * The file name of each row's picture; null when the dataset has none. On load,
+   * absent when the record was stored before names were kept.
+   */
+  imageFiles?: string[] | null;
 }
 
 export interface StoredDatasetInfo {
@@ -133,6 +138,7 @@ export function createDatasetCache(options: DatasetCacheOptions = {}): DatasetCa
         labels: await writeChunkedArray(db, saveId, 'labels', labels, chunkBytes, io),
         semantic: meta.semantic,
         sourceDescription: meta.sourceDescription,
+        imageFiles: meta.imageFiles ?? null,
       };
       if (signal?.aborted) throw new CancelledError();
       await inTransaction(db, ['datasets', 'chunks', 'pending'], 'readwrite', async (tx) => {
@@ -191,6 +197,7 @@ export function createDatasetCache(options: DatasetCacheOptions = {}): DatasetCa
     const meta: StoredDatasetMeta = {};
     if (record.semantic !== undefined) meta.semantic = record.semantic;
     if (record.sourceDescription !== undefined) meta.sourceDescription = record.sourceDescription;
+    if (record.imageFiles !== undefined) meta.imageFiles = record.imageFiles;
     return { dataset, meta };
   };
 
