@@ -67,7 +67,7 @@ test.each([3, 4] as const)('a database of version %i is upgraded: settings are k
 
   const raw = await openDB(name);
   expect(raw.version).toBe(DB_VERSION);
-  expect([...raw.objectStoreNames].sort()).toEqual(['checkpoints', 'chunks', 'datasets', 'extractions', 'pending', 'runs', 'settings']);
+  expect([...raw.objectStoreNames].sort()).toEqual(['backbone-chunks', 'backbones', 'checkpoints', 'chunks', 'datasets', 'extractions', 'pending', 'runs', 'settings']);
   raw.close();
 });
 
