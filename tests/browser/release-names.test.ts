@@ -14,11 +14,12 @@ import { embedPicture } from '../../src/core/demos/picture-dataset.ts';
 import { createWorkerHost } from '../../src/worker/host.ts';
 import { backboneFromFiles } from '../../src/worker/stores/backbone-store.ts';
 import { createDatasetCache } from '../../src/worker/stores/dataset-cache.ts';
-import type { BackboneInfo, DroppedFile, LoadedDataset, Request, StoredDatasets, WorkerEvent } from '../../src/worker/protocol.ts';
+import type { BackboneInfo, DroppedFile, LoadedDataset, StoredDatasets, WorkerEvent } from '../../src/worker/protocol.ts';
 import type { DatasetRecord } from '../../src/storage/app-database.ts';
 import { encodePng } from '../e2e/png.ts';
 import { CLASSES, makeFixture, PER_CLASS } from '../unit/io/helpers/fixtures.ts';
 import { randomResNetSafetensors } from '../unit/helpers/random-resnet.ts';
+import { hostRequests } from '../unit/helpers/host-requests.ts';
 
 const dbName = `zss-release-names-${Date.now()}`;
 const caches: Array<ReturnType<typeof createDatasetCache>> = [];
@@ -85,16 +86,7 @@ function visit() {
     },
     decodeImage: decode,
   });
-  let id = 0;
-  return async <T,>(request: Omit<Request, 'id'>): Promise<T> => {
-    const requestId = ++id;
-    host.handle({ ...request, id: requestId } as Request);
-    await host.idle();
-    const answer = events.find((e) => 'id' in e && e.id === requestId && (e.kind === 'result' || e.kind === 'error'));
-    if (answer?.kind === 'error') throw new Error(answer.message);
-    if (answer?.kind !== 'result') throw new Error(`no answer to request ${requestId}`);
-    return answer.result as T;
-  };
+  return hostRequests(host, events).ask;
 }
 
 /** A later visit: the stored release loaded from IndexedDB, the ResNet weights loaded. */

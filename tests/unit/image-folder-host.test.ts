@@ -11,8 +11,9 @@ import { readImageFolder } from '../../src/core/io/image-folder.ts';
 import { createWorkerHost } from '../../src/worker/host.ts';
 import { extractionKey } from '../../src/core/io/image-folder-features.ts';
 import { toSourceFiles } from '../../src/worker/load-files.ts';
-import type { DroppedFile, LoadedDataset, Request, StagedFiles, WorkerEvent } from '../../src/worker/protocol.ts';
+import type { DroppedFile, LoadedDataset, StagedFiles, WorkerEvent } from '../../src/worker/protocol.ts';
 import { fakeExtractionStore } from './helpers/fake-extraction-store.ts';
+import { hostRequests } from './helpers/host-requests.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -46,16 +47,7 @@ function harness() {
     decodeImage: async (blob) => ({ pixels: new Uint8ClampedArray(4 * 4 * 4).fill(new Uint8Array(await blob.arrayBuffer())[0]!), width: 4, height: 4 }),
     extractions: store,
   });
-  let id = 0;
-  const ask = async <T,>(request: Omit<Request, 'id'>): Promise<T> => {
-    const requestId = ++id;
-    host.handle({ ...request, id: requestId } as Request);
-    await host.idle();
-    const answer = events.find((e) => 'id' in e && e.id === requestId && (e.kind === 'result' || e.kind === 'error'));
-    if (answer?.kind === 'error') throw new Error(answer.message);
-    if (answer?.kind !== 'result') throw new Error(`no answer to request ${requestId}`);
-    return answer.result as T;
-  };
+  const { ask } = hostRequests(host, events);
   return { store, batches, ask, events };
 }
 

@@ -22,6 +22,7 @@ import { encodePng } from '../../e2e/png.ts';
 import { CLASSES, makeFixture, PER_CLASS, sourceFiles } from '../io/helpers/fixtures.ts';
 import { buildDataset } from '../../../src/core/io/build-dataset.ts';
 import { fixtureFile, testPicture } from './resnet-fixtures.ts';
+import { hostRequests } from '../helpers/host-requests.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -70,26 +71,18 @@ function harness() {
     },
     decodeImage: async (blob) => decodePicture(new Uint8Array(await blob.arrayBuffer()), 'picture'),
   });
-  let id = 0;
-  const ask = async <T,>(request: Omit<Request, 'id'>): Promise<T> => {
-    const requestId = ++id;
-    host.handle({ ...request, id: requestId } as Request);
-    await host.idle();
-    const answer = events.find((e) => 'id' in e && e.id === requestId && (e.kind === 'result' || e.kind === 'error'));
-    if (answer?.kind === 'error') throw new Error(answer.message);
-    if (answer?.kind !== 'result') throw new Error(`no answer to request ${requestId}`);
-    return answer.result as T;
-  };
+  const requests = hostRequests(host, events);
+  const { ask } = requests;
   const progressOf = (requestId: number) => events.filter((e) => e.kind === 'progress' && e.id === requestId);
   /** Sends a request and cancels it at once; resolves with its final event. */
   const cancelled = async (request: Omit<Request, 'id'>) => {
-    const requestId = ++id;
+    const requestId = requests.nextId();
     host.handle({ ...request, id: requestId } as Request);
     host.handle({ kind: 'control', target: requestId, action: 'cancel' });
     await host.idle();
     return events.find((e) => 'id' in e && e.id === requestId && (e.kind === 'result' || e.kind === 'error'));
   };
-  return { ask, events, progressOf, cancelled, lastId: () => id };
+  return { ask, events, progressOf, cancelled, lastId: requests.lastId };
 }
 
 const semantic = { source: 'continuous', normalise: 'l2', missing: 'keep' } as const;
