@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { createRng } from '../src/core/compute/rng.ts';
+import { median } from './bench-stats.ts';
 
 export interface BrowserBenchOptions {
   dir: string;
@@ -22,8 +23,6 @@ export interface BrowserBenchOptions {
   /** Seconds each backend's row may take in all. */
   limitSeconds: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A step that ran out of its time or failed, named for the row. */
 class StepFailure extends Error {}

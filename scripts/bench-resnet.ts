@@ -24,6 +24,7 @@ import { embedPicture } from '../src/core/demos/picture-dataset.ts';
 import type { BackendName } from '../src/core/compute/backend-names.ts';
 import { encodePng } from '../tests/e2e/png.ts';
 import { randomResNetSafetensors } from '../tests/unit/helpers/random-resnet.ts';
+import { median } from './bench-stats.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -91,8 +92,6 @@ with h5py.File(sys.argv[1], 'w') as f:
   const result = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
   return result.status === 0 ? file : null;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const { blocks, base } = BLOCKS[depth] ?? BLOCKS['101']!;
 const dir = mkdtempSync(path.join(tmpdir(), 'zsl-bench-resnet-'));

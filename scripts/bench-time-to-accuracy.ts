@@ -49,6 +49,7 @@ import { zscoreColumns } from '../src/core/data/semantic.ts';
 import { AWA2_IMAGES_PER_CLASS, scaleCounts, synthesiseFeatures } from '../src/core/data/synthetic-features.ts';
 import { makeTrainingView } from '../src/core/data/training-view.ts';
 import { readRealClassSide, SHARED_AWA2 } from '../tests/unit/helpers/awa2-writer.ts';
+import { median } from './bench-stats.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -250,8 +251,6 @@ function productsMs(): number {
   tf.dispose([h, w, wT, g]);
   return median(times.slice(5));
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function torchReference(dataset: ZslDataset, split: Split, epochs: number): TimeToLevelRow | string {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' });
