@@ -45,7 +45,6 @@ export async function selectBackend(
       if (ok) {
         await tf.ready();
         if (name === 'wasm') {
-          // The transpose first: the matMul wrapper uses the Transpose kernel registered when it is installed.
           speedUpWasmTranspose();
           speedUpWasmMatMul();
         }

@@ -30,13 +30,13 @@ export function planTransposes(aSize: number, bSize: number, outSize: number, tr
 /** Replaces the WASM BatchMatMul kernel with the wrapper above; idempotent; false when WASM is not registered. */
 export function speedUpWasmMatMul(): boolean {
   const original = tf.getKernel('BatchMatMul', 'wasm');
-  const transposeKernel = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transposeKernel) return false;
+  if (!original || !tf.getKernel('Transpose', 'wasm')) return false;
   if ((original as { [PATCHED]?: true })[PATCHED]) return true;
 
   const swapLastTwo = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+  // Looked up at each call: whichever Transpose kernel is registered then (compute/wasm-transpose.ts's, once installed).
   const transpose = (x: Info, backend: KernelArgs['backend']) =>
-    transposeKernel.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as Info;
+    tf.getKernel('Transpose', 'wasm')!.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as Info;
   const product = (a: Info, b: Info, backend: KernelArgs['backend'], attrs: KernelArgs['attrs']) =>
     original.kernelFunc({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Info;
   const size = (x: Info) => x.shape.reduce((n, d) => n * d, 1);

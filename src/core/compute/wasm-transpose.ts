@@ -8,7 +8,7 @@
  * keep the original kernel. tfjs only: no DOM.
  */
 import * as tf from '@tensorflow/tfjs';
-import { transposeInScratch } from './simd/simd-kernels.ts';
+import { SimdWorkspace, transposeInScratch } from './simd/simd-kernels.ts';
 
 type Info = tf.TensorInfo;
 interface WasmBackend {
@@ -28,11 +28,12 @@ export function swapsLastTwo(perm: readonly number[]): boolean {
   return perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2;
 }
 
-/** Replaces the WASM Transpose kernel with the wrapper above; idempotent; false when WASM is not registered. */
+/** Replaces the WASM Transpose kernel with the wrapper above; idempotent; false when WASM is not registered or SIMD is missing. */
 export function speedUpWasmTranspose(): boolean {
   const original = tf.getKernel('Transpose', 'wasm');
   if (!original) return false;
   if ((original as { [PATCHED]?: true })[PATCHED]) return true;
+  if (!SimdWorkspace.available()) return false; // no SIMD: tfjs's own kernel stays
   const kernelFunc: tf.KernelFunc = (args) => {
     const x = args.inputs.x as Info;
     const perm = (args.attrs as { perm: number[] }).perm;
@@ -47,12 +48,7 @@ export function speedUpWasmTranspose(): boolean {
     const output = backend.typedArrayFromHeap(out);
     const plane = rows * cols;
     for (let at = 0; at < size; at += plane) {
-      const transposed = transposeInScratch(input.subarray(at, at + plane), rows, cols);
-      if (!transposed) {
-        (backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
-        return original.kernelFunc(args);
-      }
-      output.set(transposed, at);
+      output.set(transposeInScratch(input.subarray(at, at + plane), rows, cols)!, at);
     }
     return out;
   };

@@ -101,16 +101,17 @@ export class AdamW {
     const g = hostValues(gradient);
     const p = hostValues(variable);
     const n = p.length;
-    let next: Float32Array;
+    // The variable gets new data (one upload) rather than being written in place.
+    let next: tf.Tensor;
     if (this.simd) {
       const { workspace, moments } = this.simd;
       workspace.view(this.simd.p, n).set(p);
       workspace.view(this.simd.g, n).set(g);
       const step = { decay: 1 - lr * weightDecay, step: lr / correction1, invRoot2: 1 / Math.sqrt(correction2), beta1, beta2, epsilon, clip: clipValue };
       workspace.adamw(this.simd.p, this.simd.g, moments[i]!.m, moments[i]!.v, this.simd.out, n, step);
-      next = workspace.view(this.simd.out, n);
+      next = tensorFromScratch(workspace.view(this.simd.out, n), variable.shape);
     } else {
-      next = new Float32Array(n);
+      const values = new Float32Array(n);
       const decay = 1 - lr * weightDecay;
       const step = lr / correction1;
       const root2 = Math.sqrt(correction2);
@@ -120,12 +121,12 @@ export class AdamW {
         const vk = beta2 * v[k]! + (1 - beta2) * gk * gk;
         m[k] = mk;
         v[k] = vk;
-        next[k] = p[k]! * decay - (step * mk) / (Math.sqrt(vk) / root2 + epsilon);
+        values[k] = p[k]! * decay - (step * mk) / (Math.sqrt(vk) / root2 + epsilon);
       }
+      next = tf.tensor(values, variable.shape, 'float32');
     }
-    // The variable gets new data (one upload) rather than being written in place; tidy frees the
-    // uploaded tensor, the variable keeps its data.
-    tf.tidy(() => variable.assign(tensorFromScratch(next, variable.shape) as tf.Tensor));
+    variable.assign(next);
+    next.dispose(); // the variable keeps the data
   }
 
   private updateOps(variable: tf.Variable, gradient: tf.Tensor, { m, v }: { m: tf.Variable; v: tf.Variable }): void {
