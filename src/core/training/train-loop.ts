@@ -20,6 +20,12 @@ export interface Trainer {
   step(): tf.Scalar;
   /** Mean loss over a subset without updating anything. */
   evaluateLoss(subset: LabelledSubset): Promise<number>;
+  /**
+   * Brings the model's weights up to date, for a trainer that keeps them elsewhere
+   * while training (the model also does this itself when used); benchmarks call it
+   * inside the timed span.
+   */
+  settle?(): void;
   /** The model with the current weights (shares them; valid until dispose). */
   readonly model: ZslModel;
   /** Saving and restoring the training state, when the trainer supports resuming. */

@@ -14,10 +14,53 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   adamw(
     p: number, g: number, m: number, v: number, out: number, n: number,
-    decay: number, step: number, invRoot2: number, beta1: number, beta2: number, epsilon: number, clip: number,
+    decay: number, step: number, invRoot2: number, beta1: number, beta2: number, beta1c: number, beta2c: number, epsilon: number, clip: number,
   ): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   gramStripe(panel: number, acc: number, padded: number, R: number, i: number): void;
+  mlpHidden(x: number, A: number, w: number, bias: number, mask: number, h: number, K: number, B: number): void;
+  mlpNonzero(h: number, K: number, B: number, idx: number, count: number): void;
+  mlpOutput(
+    h: number, idx: number, count: number, K: number, B: number, w: number, bias: number, target: number, N: number,
+    dh: number, grad: number, m: number, v: number, mb: number, vb: number, scale: number, ...adam: AdamWArgs
+  ): number;
+  mlpHiddenBackward(
+    x: number, A: number, w: number, bias: number, mask: number, idx: number, count: number, dh: number, dpre: number,
+    K: number, B: number, grad: number, m: number, v: number, mb: number, vb: number, ...adam: AdamWArgs
+  ): void;
+}
+
+/** AdamWStep's coefficients in the kernels' argument order. */
+type AdamWArgs = [decay: number, step: number, invRoot2: number, beta1: number, beta2: number, beta1c: number, beta2c: number, epsilon: number, clip: number];
+
+/** 1 - β is taken here, in float64: in float32 lanes 1 - 0.999 is off by 1e-5 relative. */
+const adamArgs = (c: AdamWStep): AdamWArgs => [c.decay, c.step, c.invRoot2, c.beta1, c.beta2, 1 - c.beta1, 1 - c.beta2, c.epsilon, c.clip];
+
+/** A layer's weights, moments and biases in a workspace, as the MLP kernels take them. */
+export interface SimdLayer {
+  /** The kernel in panels of 32 output columns (inputs × 32 values each). */
+  w: SimdRegion;
+  bias: SimdRegion;
+  m: SimdRegion;
+  v: SimdRegion;
+  mb: SimdRegion;
+  vb: SimdRegion;
+}
+
+/** The regions one MLP step works in (see kernels.wat, "The seed method's training step"). */
+export interface SimdMlpStep {
+  /** B × A dropped-out inputs; B × K hidden mask, values and non-zero lists; B × N targets. */
+  x: SimdRegion;
+  mask: SimdRegion;
+  h: SimdRegion;
+  idx: SimdRegion;
+  count: SimdRegion;
+  target: SimdRegion;
+  /** B × K float32x4 partial sums of the hidden gradient (kept at zero between steps); B × K its reduction. */
+  dh: SimdRegion;
+  dpre: SimdRegion;
+  /** Scratch for one panel's gradient and its biases'. */
+  grad: SimdRegion;
 }
 
 /** A run of float32 values in a workspace (its length padded to a multiple of 4). */
@@ -105,7 +148,29 @@ export class SimdWorkspace {
 
   /** One AdamW step over n values: m and v are updated in place, the new parameters go to out. */
   adamw(p: SimdRegion, g: SimdRegion, m: SimdRegion, v: SimdRegion, out: SimdRegion, n: number, c: AdamWStep): void {
-    this.kernels.adamw(p.offset, g.offset, m.offset, v.offset, out.offset, n, c.decay, c.step, c.invRoot2, c.beta1, c.beta2, c.epsilon, c.clip);
+    this.kernels.adamw(p.offset, g.offset, m.offset, v.offset, out.offset, n, ...adamArgs(c));
+  }
+
+  /**
+   * One training step of the two-layer MLP of kernels.wat, on a batch of B rows
+   * whose inputs, hidden mask and targets are already in `step`: updates both
+   * layers in place and returns the batch's summed squared error.
+   * A inputs, K hidden and N outputs (K and N multiples of 32), scale = 2 / (B · real N).
+   */
+  mlpStep(hidden: SimdLayer, out: SimdLayer, s: SimdMlpStep, A: number, K: number, N: number, B: number, scale: number, c: AdamWStep): number {
+    const k = this.kernels;
+    const adam = adamArgs(c);
+    k.mlpHidden(s.x.offset, A, hidden.w.offset, hidden.bias.offset, s.mask.offset, s.h.offset, K, B);
+    k.mlpNonzero(s.h.offset, K, B, s.idx.offset, s.count.offset);
+    const sse = k.mlpOutput(
+      s.h.offset, s.idx.offset, s.count.offset, K, B, out.w.offset, out.bias.offset, s.target.offset, N,
+      s.dh.offset, s.grad.offset, out.m.offset, out.v.offset, out.mb.offset, out.vb.offset, scale, ...adam,
+    );
+    k.mlpHiddenBackward(
+      s.x.offset, A, hidden.w.offset, hidden.bias.offset, s.mask.offset, s.idx.offset, s.count.offset, s.dh.offset, s.dpre.offset,
+      K, B, s.grad.offset, hidden.m.offset, hidden.v.offset, hidden.mb.offset, hidden.vb.offset, ...adam,
+    );
+    return sse;
   }
 
   /** dst (cols × rows) = src (rows × cols) transposed, both row-major. */
