@@ -342,6 +342,8 @@ const table = [
 console.log(`\n${table.join('\n')}`);
 if (typeof torch === 'string') console.log(`\nPyTorch reference: ${torch}`);
 const mlp = rows.find((r) => r.method === 'semantic-mlp' && r.where.startsWith('tfjs'));
+/** The seed method's mean step here and PyTorch's, same run (for the verdict: it does not hang on which check crosses the level). */
+let seedStep: { appMs: number; opsMs: number; torchMs: number | null; torchThreads: number } | null = null;
 if (mlp && mlp.epochsRun > 0 && featureDim === 2048) {
   const steps = Math.round(mlp.epochsRun * Math.ceil(split.trainIndices.length / 64));
   const stepMs = (1000 * mlp.trainSeconds) / steps;
@@ -351,6 +353,7 @@ if (mlp && mlp.epochsRun > 0 && featureDim === 2048) {
   const torchPart = measured
     ? ` PyTorch (${torchThreads} thread${torchThreads === 1 ? '' : 's'}): whole step ${measured.stepMs.toFixed(1)} ms, its three products ${measured.productsMs.toFixed(1)} ms.`
     : '';
+  seedStep = { appMs: stepMs, opsMs: ops.stepMs, torchMs: measured?.stepMs ?? null, torchThreads };
   console.log(
     `\nStep anatomy (semantic-mlp, batch 64, same run): the app's step on ${backend.name} (fused SIMD step) ${stepMs.toFixed(1)} ms (${steps} steps); ` +
       `the same step as tfjs ops ${ops.stepMs.toFixed(1)} ms, of which the output layer's three 64 × 1024 × 2048 products ${ops.productsMs.toFixed(1)} ms.${torchPart}`,
@@ -358,4 +361,4 @@ if (mlp && mlp.epochsRun > 0 && featureDim === 2048) {
 }
 console.log(`\nMachine: ${os.cpus()[0]?.model} × ${os.cpus().length}, Node ${process.version}, tfjs ${tf.version.tfjs}`);
 const json = flag('json');
-if (json) writeFileSync(json, JSON.stringify({ level, scale, featureDim, backend: backend.name, rows, torch: typeof torch === 'string' ? torch : null }, null, 2));
+if (json) writeFileSync(json, JSON.stringify({ level, scale, featureDim, backend: backend.name, rows, seedStep, torch: typeof torch === 'string' ? torch : null }, null, 2));

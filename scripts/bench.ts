@@ -202,7 +202,11 @@ async function accuracyTimeBench(): Promise<void> {
   const table = r.output.slice(r.output.indexOf('| method | where |')).split('\n').filter((l) => l.startsWith('|'));
   let verdict = '';
   try {
-    const result = JSON.parse(readFileSync(json, 'utf8')) as { rows: TimeRow[]; level: number };
+    const result = JSON.parse(readFileSync(json, 'utf8')) as {
+      rows: TimeRow[];
+      level: number;
+      seedStep: { appMs: number; opsMs: number; torchMs: number | null; torchThreads: number } | null;
+    };
     const torch = result.rows.find((row) => row.where.startsWith('torch'));
     const verdicts = result.rows
       .filter((row) => !row.where.startsWith('torch'))
@@ -211,7 +215,11 @@ async function accuracyTimeBench(): Promise<void> {
           ? `${row.method} (${row.where}): ${(row.secondsToLevel / torch.secondsToLevel).toFixed(2)}× the PyTorch seed's time${row.method === 'semantic-mlp' ? ` (target ≤ 1×: ${row.secondsToLevel <= torch.secondsToLevel ? 'met' : 'not met'})` : ''}`
           : `${row.method} (${row.where}): no ratio (${row.secondsToLevel === null ? 'level not reached' : 'no PyTorch reference'})`,
       );
-    verdict = `Per method, against the seed's own PyTorch training on the same data and threads, same run. Target "the seed's method reaches the level in no more time than PyTorch": ${verdicts.join('; ')}.`;
+    const step = result.seedStep;
+    const perStep = step?.torchMs
+      ? ` Per step, which does not depend on which check first crosses the level: the app's seed step ${step.appMs.toFixed(1)} ms against PyTorch's ${step.torchMs.toFixed(1)} ms on ${step.torchThreads} thread${step.torchThreads === 1 ? '' : 's'} (${(step.appMs / step.torchMs).toFixed(2)}×).`
+      : '';
+    verdict = `Per method, against the seed's own PyTorch training on the same data and threads, same run. Target "the seed's method reaches the level in no more time than PyTorch": ${verdicts.join('; ')}.${perStep}`;
   } catch {
     verdict = 'No result file: see the command\'s output.';
   }
