@@ -191,19 +191,20 @@ test('a reload in the middle of training on the picture demo resumes it', async 
   await page.getByTestId('picture-demo').click();
   await expect.poll(() => page.getByTestId('dataset-summary').textContent(), { timeout: 180_000 }).toMatch(/picture/i);
   await page.locator('select[name="method"]').selectOption('semantic-mlp');
-  await page.locator('input[name="epochs"]').fill('4');
+  // 40 epochs of 60 steps: long enough, even with the fused step on WASM, to reload in the middle.
+  await page.locator('input[name="epochs"]').fill('40');
   await page.locator('input[name="hiddenUnits"]').fill('32');
-  await page.locator('input[name="batchSize"]').fill('16'); // 60 steps an epoch: slow enough to reload in the middle
+  await page.locator('input[name="batchSize"]').fill('16');
   await page.getByTestId('train-button').click();
   // Two epochs shown: the first one's checkpoint is surely written (the second epoch's may be in flight).
   await expect.poll(async () => Number(await page.getByTestId('training-status').getAttribute('data-epochs')), { timeout: 180_000 }).toBeGreaterThanOrEqual(2);
 
   await page.reload();
-  await expect.poll(() => page.getByTestId('interrupted').textContent(), { timeout: 180_000 }).toMatch(/interrupted after epoch [1-3] of 4/);
+  await expect.poll(() => page.getByTestId('interrupted').textContent(), { timeout: 180_000 }).toMatch(/interrupted after epoch ([1-9]|[1-3][0-9]) of 40/);
   expect(await page.getByTestId('dataset-summary').textContent()).toMatch(/picture/i);
   expect(await page.getByTestId('notice').count()).toBe(0); // no "not stored in this browser" about a built-in demo
   await page.getByTestId('resume-interrupted').click();
   await page.getByTestId('run-row').first().waitFor({ timeout: 180_000 });
-  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^Picture world \(seed 7\)semantic-mlp.*wasm4/);
+  expect(await page.getByTestId('run-row').first().textContent()).toMatch(/^Picture world \(seed 7\)semantic-mlp.*wasm40/);
   await page.close();
 });

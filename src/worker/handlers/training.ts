@@ -57,8 +57,9 @@ export function trainingHandlers(ctx: HostContext): Handlers<'train' | 'checkpoi
           },
           onProgress: (p) => progress.push(p),
         });
-        await env.runs?.clearCheckpoint().catch(() => undefined);
+        // The finished run is stored before its checkpoint goes: a reload in between keeps one of them.
         const notes = await models.adoptTrained(model, data, split, run, losses, epochs);
+        await env.runs?.clearCheckpoint().catch(() => undefined);
         return { ...run, runId: models.current?.runId ?? null, notes, model: models.current ? models.info() : null };
       } catch (error) {
         if (cancelledByUser(error, job)) await env.runs?.clearCheckpoint().catch(() => undefined);
