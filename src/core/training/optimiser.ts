@@ -79,16 +79,22 @@ export class AdamW {
   /** One optimisation step; returns the loss (the caller disposes it). */
   minimize(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.variables);
+    this.applyGradients(this.variables.map((variable) => grads[variable.name]!));
+    tf.dispose(grads);
+    return value;
+  }
+
+  /** One optimisation step with gradients computed elsewhere, in the variables' order (the caller disposes them). */
+  applyGradients(gradients: tf.Tensor[]): void {
+    if (gradients.length !== this.variables.length) throw new Error(`${gradients.length} gradients for ${this.variables.length} variables.`);
     this.t += 1;
     const fused = this.fused;
     this.variables.forEach((variable, i) => {
       const moments = this.momentsAs(i, fused ? 'arrays' : 'tensors');
-      const g = grads[variable.name]!;
+      const g = gradients[i]!;
       if (moments.kind === 'arrays') this.updateLoop(variable, g, i, moments);
       else this.updateOps(variable, g, moments);
     });
-    tf.dispose(grads);
-    return value;
   }
 
   private coefficients() {
